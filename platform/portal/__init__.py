@@ -1,0 +1,74 @@
+"""China–Central Asia Cooperation Platform."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import DEFAULT_INSTANCE, load_config
+from portal.extensions import csrf, db
+
+
+def create_app(overrides: dict | None = None, instance_path: Path | None = None) -> Flask:
+    instance = Path(instance_path or DEFAULT_INSTANCE)
+    app = Flask(__name__, instance_path=str(instance), static_folder="web/static",
+                template_folder="web/templates")
+    app.config.update(load_config(instance, overrides))
+    if app.config["TRUSTED_PROXIES"]:
+        count = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    logging.basicConfig(level=logging.INFO)
+
+    import portal.models  # noqa: F401 - every table known before the first query
+
+    db.init_app(app)
+    csrf.init_app(app)
+
+    from portal import i18n
+    from portal.accounts import auth
+    from portal.web import errors, security, templating
+
+    i18n.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    _register_blueprints(app)
+
+    from portal import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts
+    from portal.feeds.views import bp as feeds
+    from portal.i18n.routing import register_localized
+    from portal.interests.views import bp as interests
+    from portal.institutions.views import bp as institutions
+    from portal.listings import authoring, views  # noqa: F401 - routes register on the blueprint
+    from portal.listings.blueprint import bp as listings
+    from portal.mail.views import bp as mail
+    from portal.moderation import admin, reports, views as moderation_views  # noqa: F401 - routes
+    from portal.moderation.blueprint import bp as moderation
+    from portal.taxonomy.views import bp as taxonomy
+    from portal.web.views import bp as web
+    from portal.web.views import root
+
+    from portal.api.views import bp as api
+
+    app.register_blueprint(root)
+    app.register_blueprint(api, url_prefix="/api/v1")
+    register_localized(app, web)
+    register_localized(app, accounts, "/account")
+    register_localized(app, institutions, "/institutions")
+    register_localized(app, listings, "/listings")
+    register_localized(app, taxonomy, "/centers")
+    register_localized(app, mail, "/admin/outbox")
+    register_localized(app, feeds, "/feeds")
+    register_localized(app, moderation, "/moderation")
+    register_localized(app, interests, "/interests")

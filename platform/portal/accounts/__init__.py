@@ -1,0 +1,1 @@
+"""Accounts: registration, email confirmation, sign-in, password reset and settings."""

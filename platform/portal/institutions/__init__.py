@@ -1,0 +1,1 @@
+"""Institutions: public profiles, membership and join requests."""

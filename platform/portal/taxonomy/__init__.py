@@ -1,0 +1,1 @@
+"""Centers and topics: the shared vocabulary that labels listings in every language."""

@@ -1,0 +1,59 @@
+// Enhancements only: every page works without this file.
+(function () {
+  "use strict";
+
+  // Close open header menus on Escape or a click elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+  });
+
+  // Registration: show only the institution fields that match the chosen option.
+  var form = document.querySelector("[data-register-form]");
+  if (form) {
+    var radios = form.querySelectorAll("input[name='institution_mode']");
+    var sync = function () {
+      var chosen = form.querySelector("input[name='institution_mode']:checked");
+      form.querySelectorAll("[data-institution-mode]").forEach(function (group) {
+        group.hidden = chosen && group.getAttribute("data-institution-mode") !== chosen.value;
+      });
+    };
+    radios.forEach(function (radio) { radio.addEventListener("change", sync); });
+    sync();
+  }
+
+  // Listing form: show only the fields of the chosen kind of cooperation.
+  var listingForm = document.querySelector("[data-listing-form]");
+  if (listingForm) {
+    var syncKind = function () {
+      var chosen = listingForm.querySelector("input[name='kind']:checked");
+      listingForm.querySelectorAll("[data-kind]").forEach(function (group) {
+        group.hidden = !!chosen && group.getAttribute("data-kind") !== chosen.value;
+      });
+    };
+    listingForm.querySelectorAll("input[name='kind']").forEach(function (radio) {
+      radio.addEventListener("change", syncKind);
+    });
+    syncKind();
+  }
+
+  // Moderation: single-key shortcuts (A approves, N opens the next item) outside text fields.
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT")) return;
+    var shortcut = document.querySelector("[data-shortcut='" + event.key.toLowerCase() + "']");
+    if (shortcut) {
+      event.preventDefault();
+      shortcut.click();
+    }
+  });
+})();

@@ -1,0 +1,61 @@
+"""What every template can use: the signed-in user's badges, centers for the header, text helpers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import Flask, g
+from flask_babel import ngettext
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from portal.database import utcnow
+from portal.extensions import db
+from portal.i18n.routing import current_language
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text to safe HTML: blank lines make paragraphs, web addresses become links."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
+    html = []
+    for block in blocks:
+        escaped = str(escape(block))
+        linked = _URL.sub(lambda m: f'<a href="{m.group(0)}" rel="nofollow noopener ugc">{m.group(0)}</a>', escaped)
+        html.append("<p>" + linked.replace("\n", "<br>") + "</p>")
+    return Markup("\n".join(html))
+
+
+def waiting_time(since: datetime) -> str:
+    """How long something has waited, in whole hours or days (CLDR lacks some languages' units)."""
+    hours = max(0, int((utcnow() - since).total_seconds() // 3600))
+    if hours < 48:
+        return ngettext("%(num)s hour", "%(num)s hours", max(hours, 1))
+    return ngettext("%(num)s day", "%(num)s days", hours // 24)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.globals["now_utc"] = utcnow
+    app.jinja_env.globals["waiting_time"] = waiting_time
+    app.jinja_env.filters["query_string"] = lambda args: urlencode(args, doseq=True)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def frame() -> dict:
+        from portal.institutions.views import pending_request_count
+        from portal.taxonomy.models import Center
+
+        if "header_centers" not in g:
+            g.header_centers = db.session.scalars(select(Center).order_by(Center.position)).all()
+        return {
+            "header_centers": g.header_centers,
+            "lang": current_language(),
+            "pending_members": pending_request_count(current_user) if current_user else 0,
+        }
