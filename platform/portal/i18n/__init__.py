@@ -1,0 +1,36 @@
+"""Languages, locale negotiation, CLDR formatting and translated forms."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_babel import get_locale
+
+from portal.config import PROJECT_ROOT
+from portal.extensions import babel
+from portal.i18n import routing
+from portal.i18n.languages import (
+    LANGUAGES,
+    country_name,
+    language_name,
+    native_language_name,
+)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
+    babel.init_app(app, locale_selector=routing.current_language)
+    routing.init_app(app)
+
+    @app.context_processor
+    def language_helpers() -> dict:
+        lang = str(get_locale() or "en")
+        return {
+            "LANGUAGES": LANGUAGES,
+            "page_language": lang,
+            "url_for_language": routing.url_for_language,
+            "native_language_name": native_language_name,
+            "language_name": lambda code: language_name(code, lang),
+            "country_name": lambda code: country_name(code, lang) if code else "",
+            "is_localized_page": g.get("lang_code") is not None,
+        }
