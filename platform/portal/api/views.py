@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, jsonify, request
+from flask_babel import force_locale
+from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
+
+from portal.api.openapi import openapi_document
+from portal.api.serializers import center_json, listing_json, topic_json, vocabulary_json
+from portal.extensions import db
+from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
+from portal.listings.finder import find_listings
+from portal.listings.models import Listing
+from portal.listings.views import SearchVocabulary
+from portal.listings.search_params import parse_params
+from portal.taxonomy.models import Center, Topic
+from portal.web.navigation import get_or_404
+
+bp = Blueprint("api", __name__)
+DEFAULT_PER_PAGE, MAX_PER_PAGE = 20, 100
+
+
+@bp.before_request
+def choose_language() -> None:
+    """Labels come in ``?lang=`` (one of the portal's languages), else English."""
+    language = request.args.get("lang", DEFAULT_LANGUAGE)
+    if language not in LANGUAGES:
+        raise _bad_request(f"lang must be one of: {', '.join(LANGUAGES)}")
+    g.lang_code = language
+
+
+@bp.after_request
+def allow_cross_origin_reads(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _bad_request(message: str) -> BadRequest:
+    error = BadRequest()
+    error.portal_message = message
+    return error
+
+
+@bp.route("/listings")
+def list_listings():
+    language = g.lang_code
+    vocabulary = SearchVocabulary(language)
+    params = parse_params(request.args.to_dict(flat=False), allowed=vocabulary.allowed(),
+                          per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE)
+    if params.problems:
+        raise _bad_request("; ".join(params.problems))
+    outcome = find_listings(db.session, params)
+    with force_locale(language):
+        return jsonify({
+            "query": {"q": params.q, "terms": outcome.terms, "sort": params.sort, "lang": language},
+            "total": outcome.total, "page": params.page, "per_page": params.per_page,
+            "pages": max(1, -(-outcome.total // params.per_page)),
+            "items": [listing_json(listing, language, full=False) for listing in outcome.listings],
+            "facets": {name: [{"value": value, "label": vocabulary.label(name, value), "count": count}
+                              for value, count in counts] for name, counts in outcome.facets.items()},
+        })
+
+
+@bp.route("/listings/<int:listing_id>")
+def get_listing(listing_id: int):
+    listing = get_or_404(Listing, listing_id)
+    if not listing.is_public():
+        abort(404)
+    with force_locale(g.lang_code):
+        return jsonify(listing_json(listing, g.lang_code, full=True))
+
+
+@bp.route("/centers")
+def list_centers():
+    centers = db.session.scalars(select(Center).order_by(Center.position))
+    return jsonify({"items": [center_json(center, g.lang_code) for center in centers]})
+
+
+@bp.route("/taxonomy")
+def taxonomy():
+    language = g.lang_code
+    topics = db.session.scalars(select(Topic).order_by(Topic.slug))
+    with force_locale(language):
+        return jsonify({"topics": [topic_json(topic, language) for topic in topics], **vocabulary_json(language)})
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

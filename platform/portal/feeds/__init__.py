@@ -1,0 +1,1 @@
+"""Atom feeds of newly published listings, overall and per center, in the page's language."""

@@ -1,0 +1,1 @@
+"""Listings: offers and requests for joint research, technology transfer and youth exchange."""

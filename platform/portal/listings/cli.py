@@ -1,0 +1,99 @@
+"""``flask listings import|export``: bulk transfer of listings (see docs/import-export.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal.extensions import db
+from portal.listings.transfer import ListingImporter, export_rows, read_rows, write_csv, write_json
+
+listings_cli = AppGroup("listings", help="Import and export listings.")
+
+
+@listings_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-bad-rows", is_flag=True, help="Import the valid rows even when others are bad.")
+@click.option("--publish", is_flag=True, help="Publish the imported listings at once (else: submitted for review).")
+@click.option("--dry-run", is_flag=True, help="Validate and report, change nothing.")
+def import_listings(path: Path, skip_bad_rows: bool, publish: bool, dry_run: bool) -> None:
+    """Import listings from a CSV or JSON file, validating every row."""
+    try:
+        rows = read_rows(path)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{path}: {error}") from error
+    with current_app.test_request_context():  # form validation needs a request (messages, locale)
+        report = ListingImporter(db.session).run(rows, skip_bad_rows=skip_bad_rows, publish=publish)
+        for row in report.rows:
+            click.echo(("ok    " if row.ok else "ERROR ") + row.describe())
+        if dry_run or not report.committed:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    imported = sum(1 for row in report.rows if row.ok)
+    if dry_run:
+        click.echo(f"dry run: {imported} of {len(report.rows)} rows are valid; nothing was changed")
+    elif report.committed:
+        click.echo(f"imported {imported} of {len(report.rows)} rows")
+    else:
+        click.echo(f"nothing imported: {len(report.failed)} of {len(report.rows)} rows have errors "
+                   "(fix them, or pass --skip-bad-rows)")
+    if report.failed and not (report.committed and skip_bad_rows):
+        sys.exit(1)
+
+
+@listings_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Default: standard output.")
+def export_listings(fmt: str, output: Path | None) -> None:
+    """Export the published listings."""
+    writer = write_json if fmt == "json" else write_csv
+    with current_app.test_request_context():
+        if output is None:
+            count = writer(export_rows(db.session), sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                count = writer(export_rows(db.session), handle)
+    click.echo(f"exported {count} listings", err=True)
+
+
+@listings_cli.command("expire")
+def expire_listings() -> None:
+    """Send expiry reminders (30 and 7 days before) and expire listings past their date. For cron."""
+    from flask_babel import lazy_gettext as _l
+
+    from portal.database import utcnow
+    from portal.mail.service import send_to_user
+    from portal.moderation.expiry import run_expiry
+    from portal.moderation.notifications import recipients
+    from portal.listings.changes import listing_changed
+
+    subject = _l("Your listing closes soon")
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        from flask import url_for
+
+        def remind(listing, days: int) -> None:  # noqa: ANN001
+            for user in recipients(listing):
+                send_to_user(db.session, user, "expiry_reminder", subject, days=days, expires_at=listing.expires_at,
+                             title=listing.content_for(user.preferred_language).title,
+                             link=url_for("listings.detail", listing_id=listing.id,
+                                          lang_code=user.preferred_language, _external=True))
+
+        report = run_expiry(db.session, utcnow(), remind, on_change=listing_changed)
+        db.session.commit()
+    click.echo(f"reminders sent: {len(report.reminded)}; listings expired: {len(report.expired)}")
+
+
+@listings_cli.command("match")
+def match_listings() -> None:
+    """Recompute every public listing's suggested partners (nightly, or after an import)."""
+    from portal.matching.store import refresh_all
+
+    count = refresh_all(db.session)
+    db.session.commit()
+    click.echo(f"suggested partners computed for {count} listings")

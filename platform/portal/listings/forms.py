@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.database import utcnow
+from portal.i18n.forms import PortalForm, options
+from portal.i18n.languages import LANGUAGES, country_choices, language_name
+from portal.listings.models import (
+    FUNDING_LABELS,
+    IP_STATUS_LABELS,
+    KIND_LABELS,
+    PARTNER_ROLE_LABELS,
+    Direction,
+    FundingStatus,
+    IPStatus,
+    ListingKind,
+)
+from portal.listings.services import Content, ListingDraft, default_expiry, latest_allowed_expiry
+from portal.taxonomy.models import Center, Topic
+
+TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX = 200, 600, 20_000
+MAX_KEYWORDS = 15
+
+TRL_LABELS = {
+    1: _l("1 — basic principles observed"),
+    2: _l("2 — technology concept formulated"),
+    3: _l("3 — experimental proof of concept"),
+    4: _l("4 — validated in the laboratory"),
+    5: _l("5 — validated in a relevant environment"),
+    6: _l("6 — demonstrated in a relevant environment"),
+    7: _l("7 — prototype demonstrated in operation"),
+    8: _l("8 — system complete and qualified"),
+    9: _l("9 — proven in operation"),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _page_language() -> str:
+    return str(get_locale() or "en")
+
+
+def language_options() -> list:
+    return options((code, language_name(code, _page_language())) for code in LANGUAGES)
+
+
+class ContentFields:
+    """Title, summary and description of one language version."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=TITLE_MAX)])
+    summary = TextAreaField(_l("Summary"), description=_l("One or two sentences shown in search results."),
+                            validators=[DataRequired(_l("Enter a short summary.")), Length(max=SUMMARY_MAX)])
+    description = TextAreaField(
+        _l("Description"), description=_l("Plain text. Leave an empty line between paragraphs; web addresses become links."),
+        validators=[Optional(), Length(max=DESCRIPTION_MAX)])
+
+    def content(self) -> Content:
+        return Content(title=self.title.data.strip(), summary=self.summary.data.strip(),
+                       description=(self.description.data or "").strip())
+
+
+class TranslationForm(PortalForm, ContentFields):
+    submit = SubmitField(_l("Save translation"))
+
+
+class ListingForm(PortalForm, ContentFields):
+    center = SelectField(_l("Cooperation center"), validators=[DataRequired(_l("Choose a center."))])
+    kind = RadioField(_l("Kind of cooperation"), choices=options((k.value, label) for k, label in KIND_LABELS.items()),
+                      validators=[DataRequired(_l("Choose the kind of cooperation."))])
+    direction = RadioField(_l("You are posting"), choices=options([
+        (Direction.OFFER.value, _l("An offer: we have something to share")),
+        (Direction.REQUEST.value, _l("A request: we are looking for something")),
+    ]), validators=[DataRequired(_l("Choose offer or request."))])
+    language = SelectField(_l("Language of this text"), validators=[DataRequired()],
+                           description=_l("You can add translations into other languages afterwards."))
+    topics = MultiCheckboxField(_l("Topics"), coerce=int,
+                                description=_l("Topics connect your listing with listings in other languages."))
+    keywords = StringField(_l("Keywords"), description=_l("Separated by commas, at most 15."),
+                           validators=[Optional(), Length(max=500)])
+    target_countries = SelectMultipleField(_l("Partner countries sought"),
+                                           description=_l("Leave empty if partners from any country are welcome."))
+    working_languages = MultiCheckboxField(_l("Working languages"))
+    trl = SelectField(_l("Technology readiness level"), coerce=lambda v: int(v) if v else None,
+                      validators=[Optional()],
+                      description=_l("For an offer, how mature the technology is; for a request, the maturity you need."))
+    ip_status = SelectField(_l("Intellectual property"), validators=[Optional()])
+    starts_on = DateField(_l("First day"), validators=[Optional()])
+    ends_on = DateField(_l("Last day"), validators=[Optional()])
+    participants = IntegerField(_l("Number of participants"), validators=[
+        Optional(), NumberRange(1, 10_000, _l("Enter a number between 1 and 10,000."))])
+    age_min = IntegerField(_l("Youngest age"), validators=[Optional(), NumberRange(10, 99, _l("Enter an age between 10 and 99."))])
+    age_max = IntegerField(_l("Oldest age"), validators=[Optional(), NumberRange(10, 99, _l("Enter an age between 10 and 99."))])
+    partner_roles = MultiCheckboxField(_l("Partner roles sought"),
+                                       choices=options((r.value, label) for r, label in PARTNER_ROLE_LABELS.items()))
+    funding = SelectField(_l("Funding"), validators=[Optional()])
+    expires_on = DateField(_l("Open until"), validators=[DataRequired(_l("Enter a date."))],
+                           description=_l("At most two years from today."))
+    save_draft = SubmitField(_l("Save as draft"))
+    submit = SubmitField(_l("Submit for review"))
+
+    def __init__(self, *args, centers: list[Center], topics: list[Topic], **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        language = _page_language()
+        self._centers = {str(center.id): center for center in centers}
+        self._topics = {topic.id: topic for topic in topics}
+        self.center.choices = options([("", _l("Choose a center"))] + [
+            (str(center.id), center.label(language)) for center in centers])
+        self.topics.choices = options((topic.id, topic.label(language)) for topic in topics)
+        self.language.choices = language_options()
+        self.working_languages.choices = language_options()
+        self.target_countries.choices = options(country_choices(language))
+        self.trl.choices = options([("", _l("Not specified"))] + [(str(k), v) for k, v in TRL_LABELS.items()])
+        self.ip_status.choices = options([("", _l("Not specified"))] + [
+            (s.value, label) for s, label in IP_STATUS_LABELS.items()])
+        self.funding.choices = options([("", _l("Not specified"))] + [
+            (s.value, label) for s, label in FUNDING_LABELS.items()])
+        if not self.expires_on.data and not self.is_submitted():
+            self.expires_on.data = default_expiry(utcnow().date())
+
+    # cross-field rules
+    def validate_expires_on(self, field: DateField) -> None:
+        today = utcnow().date()
+        if field.data and field.data <= today:
+            raise ValidationError(_l("Choose a date in the future."))
+        if field.data and field.data > latest_allowed_expiry(today):
+            raise ValidationError(_l("A listing can stay open for at most two years."))
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+    def validate_age_max(self, field: IntegerField) -> None:
+        if field.data is not None and self.age_min.data is not None and field.data < self.age_min.data:
+            raise ValidationError(_l("The oldest age cannot be below the youngest age."))
+
+    def validate_keywords(self, field: StringField) -> None:
+        if len(self.keyword_list()) > MAX_KEYWORDS:
+            raise ValidationError(_l("At most 15 keywords, please."))
+
+    def keyword_list(self) -> list[str]:
+        seen: dict[str, str] = {}
+        for raw in (self.keywords.data or "").replace("，", ",").replace("、", ",").split(","):
+            word = " ".join(raw.split())[:60]
+            if word and word.casefold() not in seen:
+                seen[word.casefold()] = word
+        return list(seen.values())
+
+    def draft(self) -> ListingDraft:
+        return ListingDraft(
+            center=self._centers[self.center.data], kind=ListingKind(self.kind.data),
+            direction=Direction(self.direction.data), language=self.language.data, content=self.content(),
+            expires_on=self.expires_on.data, topics=[self._topics[i] for i in self.topics.data or []],
+            keywords=self.keyword_list(), target_countries=list(self.target_countries.data or []),
+            working_languages=list(self.working_languages.data or []), trl=self.trl.data,
+            ip_status=IPStatus(self.ip_status.data) if self.ip_status.data else None,
+            starts_on=self.starts_on.data, ends_on=self.ends_on.data, participants=self.participants.data,
+            age_min=self.age_min.data, age_max=self.age_max.data, partner_roles=list(self.partner_roles.data or []),
+            funding=FundingStatus(self.funding.data) if self.funding.data else None,
+        )
+
+    def fill_from(self, listing, language: str) -> None:  # noqa: ANN001
+        """Pre-fill for editing: the listing's fields and the text of ``language``."""
+        text = listing.content_for(language)
+        self.center.data = str(listing.center.id)
+        self.kind.data = listing.kind.value
+        self.direction.data = listing.direction.value
+        self.language.data = text.language
+        self.title.data, self.summary.data, self.description.data = text.title, text.summary, text.description
+        self.topics.data = [topic.id for topic in listing.topics]
+        self.keywords.data = ", ".join(listing.keywords)
+        self.target_countries.data = list(listing.target_countries)
+        self.working_languages.data = list(listing.working_languages)
+        self.trl.data = listing.trl
+        self.ip_status.data = listing.ip_status.value if listing.ip_status else ""
+        self.starts_on.data, self.ends_on.data = listing.starts_on, listing.ends_on
+        self.participants.data, self.age_min.data, self.age_max.data = (
+            listing.participants, listing.age_min, listing.age_max)
+        self.partner_roles.data = list(listing.partner_roles)
+        self.funding.data = listing.funding.value if listing.funding else ""
+        self.expires_on.data = listing.expires_at.date()

@@ -1,0 +1,262 @@
+"""Listing lifecycle: create, edit, translate, submit, publish, withdraw, renew.
+
+Plain Python: the acting user and the session are passed in; views commit. Every change
+that alters what search sees calls ``on_change`` (the search index by default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import MembershipStatus, Role, User
+from portal.database import utcnow
+from portal.listings.changes import listing_changed
+from portal.listings.models import (
+    Direction,
+    FundingStatus,
+    IPStatus,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    ListingTranslation,
+)
+from portal.taxonomy.models import Center, Topic
+
+DEFAULT_LIFETIME_DAYS = 365
+MAX_LIFETIME_DAYS = 730
+
+
+class NotAllowed(Exception):
+    pass
+
+
+class InvalidTransition(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Content:
+    title: str
+    summary: str
+    description: str = ""
+
+
+@dataclass
+class ListingDraft:
+    """Everything an author fills in, independent of how it was entered (form, import, API)."""
+
+    center: Center
+    kind: ListingKind
+    direction: Direction
+    language: str
+    content: Content
+    expires_on: date
+    topics: list[Topic] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    target_countries: list[str] = field(default_factory=list)
+    working_languages: list[str] = field(default_factory=list)
+    trl: int | None = None
+    ip_status: IPStatus | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    participants: int | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    partner_roles: list[str] = field(default_factory=list)
+    funding: FundingStatus | None = None
+
+
+def latest_allowed_expiry(today: date) -> date:
+    return today + timedelta(days=MAX_LIFETIME_DAYS)
+
+
+def default_expiry(today: date) -> date:
+    return today + timedelta(days=DEFAULT_LIFETIME_DAYS)
+
+
+def can_edit_listing(user: User, listing: Listing) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.institution_id == listing.institution_id and user.membership_status == MembershipStatus.ACTIVE
+
+
+def can_post(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.active_institution is not None
+                and user.email_confirmed)
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=utcnow().tzinfo)
+
+
+# States in which the author edits the listing itself (nobody else sees it yet).
+FREELY_EDITABLE = (ListingStatus.DRAFT, ListingStatus.SUBMITTED, ListingStatus.CHANGES_REQUESTED,
+                   ListingStatus.REJECTED)
+# States whose edits become a revision for moderators, while the public keeps the approved text.
+REVIEWED_EDITS = (ListingStatus.PUBLISHED,)
+
+
+class ListingService:
+    def __init__(self, session: Session, on_change: Callable[[Session, Listing], None] | None = None) -> None:
+        self.session = session
+        self.on_change = on_change or listing_changed
+
+    def create(self, author: User, draft: ListingDraft, *, submit: bool) -> Listing:
+        if not can_post(author):
+            raise NotAllowed
+        listing = Listing(institution_id=author.institution_id, author=author, original_language=draft.language,
+                          status=ListingStatus.DRAFT, expires_at=end_of_day(draft.expires_on))
+        apply_draft(listing, draft)
+        listing.translations.append(ListingTranslation(language=draft.language, **draft.content.__dict__))
+        self.session.add(listing)
+        self.session.flush()
+        if submit:
+            self._submit(author, listing)
+        self.on_change(self.session, listing)
+        return listing
+
+    def update(self, actor: User, listing: Listing, draft: ListingDraft) -> None:
+        """Edit everything; for a published listing this proposes a revision instead."""
+        self._check_editable(actor, listing)
+        if listing.status in REVIEWED_EDITS:
+            from portal.moderation.snapshot import draft_snapshot
+
+            self._propose(actor, listing, lambda base: draft_snapshot(base, draft))
+            return
+        apply_draft(listing, draft)
+        listing.expires_at = end_of_day(draft.expires_on)
+        listing.original_language = draft.language
+        set_text(listing, draft.language, draft.content)
+        self._touch(listing)
+
+    def set_translation(self, actor: User, listing: Listing, language: str, content: Content) -> None:
+        self._check_editable(actor, listing)
+        if listing.status in REVIEWED_EDITS:
+            from portal.moderation.snapshot import with_text
+
+            self._propose(actor, listing, lambda base: with_text(base, language, content))
+            return
+        set_text(listing, language, content)
+        self._touch(listing)
+
+    def delete_translation(self, actor: User, listing: Listing, language: str) -> None:
+        self._check_editable(actor, listing)
+        if language == listing.original_language:
+            raise InvalidTransition  # the original stays; change the original language instead
+        if listing.status in REVIEWED_EDITS:
+            from portal.moderation.snapshot import with_text
+
+            self._propose(actor, listing, lambda base: with_text(base, language, None))
+            return
+        translation = listing.translation(language)
+        if translation is not None:
+            listing.translations.remove(translation)
+            self._touch(listing)
+
+    def submit(self, actor: User, listing: Listing) -> None:
+        if not can_edit_listing(actor, listing):
+            raise NotAllowed
+        if listing.status not in (ListingStatus.DRAFT, ListingStatus.CHANGES_REQUESTED, ListingStatus.REJECTED):
+            raise InvalidTransition
+        self._submit(actor, listing)
+
+    def withdraw(self, actor: User, listing: Listing) -> None:
+        if not can_edit_listing(actor, listing):
+            raise NotAllowed
+        if listing.status in (ListingStatus.WITHDRAWN, ListingStatus.SUSPENDED):
+            raise InvalidTransition
+        self._move(actor, listing, ListingStatus.WITHDRAWN, "withdrawn")
+
+    def renew(self, actor: User, listing: Listing, today: date | None = None) -> None:
+        """Another default lifetime from today; an expired listing comes back online."""
+        if not can_edit_listing(actor, listing):
+            raise NotAllowed
+        if listing.status not in (ListingStatus.PUBLISHED, ListingStatus.EXPIRED):
+            raise InvalidTransition
+        listing.expires_at = end_of_day(default_expiry(today or utcnow().date()))
+        self._move(actor, listing, ListingStatus.PUBLISHED, "renewed")
+
+    # helpers
+    def _submit(self, actor: User, listing: Listing) -> None:
+        listing.submitted_at = utcnow()
+        self._move(actor, listing, ListingStatus.SUBMITTED, "submitted")
+
+    def _move(self, actor: User, listing: Listing, status: ListingStatus, action: str) -> None:
+        from portal.moderation.models import Action
+        from portal.moderation.services import record
+
+        before = listing.status
+        listing.status = status
+        self.session.flush()
+        record(self.session, listing, actor, Action(action), before, status)
+        self.on_change(self.session, listing)
+
+    def _propose(self, actor: User, listing: Listing, change: Callable[[dict], dict]) -> None:
+        """Start or continue the author's revision of a published listing."""
+        from portal.moderation.models import Action, ListingRevision, RevisionStatus
+        from portal.moderation.services import open_revision, record
+        from portal.moderation.snapshot import listing_snapshot
+
+        revision = open_revision(self.session, listing.id)
+        base = revision.content if revision is not None else listing_snapshot(listing)
+        content = change(base)
+        if revision is None:
+            revision = ListingRevision(listing_id=listing.id, author_id=actor.id, content=content)
+            self.session.add(revision)
+        else:
+            revision.content = content
+            revision.author_id = actor.id
+            revision.created_at = utcnow()
+        revision.status = RevisionStatus.PENDING
+        self.session.flush()
+        record(self.session, listing, actor, Action.REVISION_SUBMITTED, listing.status, listing.status)
+
+    def _check_editable(self, actor: User, listing: Listing) -> None:
+        if not can_edit_listing(actor, listing):
+            raise NotAllowed
+        if listing.status not in (*FREELY_EDITABLE, *REVIEWED_EDITS):
+            raise InvalidTransition
+
+    def _touch(self, listing: Listing) -> None:
+        listing.updated_at = utcnow()
+        self.session.flush()
+        self.on_change(self.session, listing)
+
+
+def set_text(listing: Listing, language: str, content: Content) -> None:
+    translation = listing.translation(language)
+    if translation is None:
+        listing.translations.append(ListingTranslation(language=language, **content.__dict__))
+    else:
+        translation.title, translation.summary, translation.description = (
+            content.title, content.summary, content.description)
+
+
+def apply_draft(listing: Listing, draft: ListingDraft) -> None:
+    listing.center = draft.center
+    listing.kind = draft.kind
+    listing.direction = draft.direction
+    listing.topics = list(draft.topics)
+    listing.keywords = list(draft.keywords)
+    listing.target_countries = list(draft.target_countries)
+    listing.working_languages = list(draft.working_languages)
+    is_transfer = draft.kind == ListingKind.TECHNOLOGY_TRANSFER
+    is_youth = draft.kind == ListingKind.YOUTH_EXCHANGE
+    is_research = draft.kind == ListingKind.JOINT_RESEARCH
+    # Fields of another kind are cleared, so a changed kind leaves nothing stale behind.
+    listing.trl = draft.trl if is_transfer else None
+    listing.ip_status = draft.ip_status if is_transfer else None
+    listing.starts_on = draft.starts_on if is_youth else None
+    listing.ends_on = draft.ends_on if is_youth else None
+    listing.participants = draft.participants if is_youth else None
+    listing.age_min = draft.age_min if is_youth else None
+    listing.age_max = draft.age_max if is_youth else None
+    listing.partner_roles = list(draft.partner_roles) if is_research else []
+    listing.funding = draft.funding if is_research else None
+

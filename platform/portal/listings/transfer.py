@@ -1,0 +1,270 @@
+"""Bulk import and export of listings as CSV or JSON (format: docs/import-export.md).
+
+Each imported row goes through the same form validation as the posting page, so a file
+cannot contain anything a person could not have typed. Rows are all-or-nothing unless
+the caller asks to skip the bad ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from portal.accounts.models import User, normalize_email
+from portal.database import utcnow
+from portal.i18n.languages import LANGUAGES
+from portal.institutions.models import Institution
+from portal.listings.forms import ListingForm, TranslationForm
+from portal.listings.models import Listing, ListingStatus, ListingTranslation
+from portal.listings.queries import public_listings
+from portal.listings.services import ListingService, apply_draft, end_of_day, set_text
+from portal.taxonomy.models import Center, Topic
+
+LIST_FIELDS = ("topics", "keywords", "target_countries", "working_languages", "partner_roles")
+SCALAR_FIELDS = ("kind", "direction", "trl", "ip_status", "starts_on", "ends_on", "participants",
+                 "age_min", "age_max", "funding", "expires_on")
+CONTENT_FIELDS = ("title", "summary", "description")
+CSV_COLUMNS = (
+    ["key", "institution", "author_email", "center", "language", *CONTENT_FIELDS, *SCALAR_FIELDS, *LIST_FIELDS]
+    + [f"{name}_{code}" for code in LANGUAGES for name in CONTENT_FIELDS]
+)
+
+
+@dataclass
+class RowReport:
+    number: int
+    key: str
+    errors: list[str] = field(default_factory=list)
+    listing_id: int | None = None
+    action: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"row {self.number} ({self.key or 'no key'}): {self.action} listing {self.listing_id}"
+        return f"row {self.number} ({self.key or 'no key'}): " + "; ".join(self.errors)
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowReport]
+    committed: bool
+
+    @property
+    def failed(self) -> list[RowReport]:
+        return [row for row in self.rows if not row.ok]
+
+
+# reading files
+
+def read_rows(path: Path) -> list[dict]:
+    """Rows as dicts in the JSON shape, from a .json or .csv file."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".json":
+        data = json.loads(text)
+        rows = data.get("listings", data) if isinstance(data, dict) else data
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise ValueError("a JSON import is a list of objects, or {\"listings\": [...]}")
+        return rows
+    return [_row_from_csv(row) for row in csv.DictReader(io.StringIO(text))]
+
+
+def _row_from_csv(flat: dict[str, str]) -> dict:
+    row: dict = {key: (value or "").strip() for key, value in flat.items() if key and not _is_translation_column(key)}
+    for name in LIST_FIELDS:
+        row[name] = [item.strip() for item in row.get(name, "").split(";") if item.strip()]
+    translations: dict[str, dict[str, str]] = {}
+    for key, value in flat.items():
+        if key and _is_translation_column(key) and (value or "").strip():
+            name, code = key.rsplit("_", 1)
+            translations.setdefault(code, {})[name] = value.strip()
+    row["translations"] = translations
+    return row
+
+
+def _is_translation_column(key: str) -> bool:
+    name, _, code = key.rpartition("_")
+    return name in CONTENT_FIELDS and code in LANGUAGES
+
+
+# importing
+
+class ListingImporter:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.centers = list(session.scalars(select(Center).order_by(Center.position)))
+        self.topics = list(session.scalars(select(Topic)))
+        self.topic_ids = {topic.slug: topic.id for topic in self.topics}
+        self.center_ids = {center.slug: str(center.id) for center in self.centers}
+
+    def run(self, rows: list[dict], *, skip_bad_rows: bool, publish: bool) -> ImportReport:
+        reports = []
+        everything = self.session.begin_nested()
+        for number, row in enumerate(rows, start=1):
+            report = RowReport(number, str(row.get("key", "") or ""))
+            try:
+                with self.session.begin_nested():  # a bad row leaves nothing behind
+                    self._import_row(row, report, publish)
+                    if report.errors:
+                        raise _RowRejected
+            except _RowRejected:
+                pass
+            reports.append(report)
+        committed = skip_bad_rows or all(report.ok for report in reports)
+        if committed:
+            everything.commit()
+        else:
+            everything.rollback()
+        return ImportReport(reports, committed)
+
+    def _import_row(self, row: dict, report: RowReport, publish: bool) -> None:
+        institution = self._institution(row.get("institution"))
+        if institution is None:
+            report.errors.append(f"unknown institution {row.get('institution')!r}")
+            return
+        author = None
+        if row.get("author_email"):
+            author = self.session.scalar(select(User).where(User.email == normalize_email(str(row["author_email"]))))
+            if author is None or author.institution_id != institution.id:
+                report.errors.append(f"author {row['author_email']!r} is not a member of {institution.name}")
+                return
+        form = ListingForm(formdata=self._formdata(row, report), meta={"csrf": False},
+                           centers=self.centers, topics=self.topics)
+        if not form.validate():
+            report.errors.extend(f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
+            return
+        draft = form.draft()
+        translations = self._translations(row, draft.language, report)
+        if report.errors:
+            return
+        key = f"import:{report.key}" if report.key else None
+        listing = self.session.scalar(select(Listing).where(Listing.external_key == key)) if key else None
+        service = ListingService(self.session)
+        if listing is None:
+            listing = Listing(institution_id=institution.id, author=author, original_language=draft.language,
+                              external_key=key, status=ListingStatus.SUBMITTED, expires_at=utcnow())
+            listing.translations.append(ListingTranslation(language=draft.language, **draft.content.__dict__))
+            self.session.add(listing)
+            report.action = "created"
+        else:
+            report.action = "updated"
+        apply_draft(listing, draft)
+        listing.expires_at = end_of_day(draft.expires_on)
+        for language, content in translations.items():
+            set_text(listing, language, content)
+        if publish:
+            listing.status = ListingStatus.PUBLISHED
+            listing.published_at = listing.published_at or utcnow()
+        self.session.flush()
+        service.on_change(self.session, listing)
+        report.listing_id = listing.id
+
+    def _formdata(self, row: dict, report: RowReport) -> MultiDict:
+        data = MultiDict()
+        data["center"] = self.center_ids.get(str(row.get("center", "")), str(row.get("center", "")))
+        data["language"] = str(row.get("language", ""))
+        for name in (*CONTENT_FIELDS, *SCALAR_FIELDS):
+            value = row.get(name)
+            if value not in (None, ""):
+                data[name] = str(value)
+        for name in LIST_FIELDS:
+            values = row.get(name) or []
+            if isinstance(values, str):
+                values = [v.strip() for v in values.split(";") if v.strip()]
+            if name == "topics":
+                unknown = [v for v in values if v not in self.topic_ids]
+                if unknown:
+                    report.errors.append(f"topics: unknown {', '.join(map(str, unknown))}")
+                values = [str(self.topic_ids[v]) for v in values if v in self.topic_ids]
+            if name == "keywords":
+                data[name] = ", ".join(map(str, values))
+            else:
+                data.setlist(name, [str(v) for v in values])
+        data["submit"] = "y"
+        return data
+
+    def _translations(self, row: dict, original: str, report: RowReport) -> dict:
+        result = {}
+        for language, content in (row.get("translations") or {}).items():
+            if language not in LANGUAGES or language == original or not isinstance(content, dict):
+                report.errors.append(f"translations: {language!r} is not another portal language")
+                continue
+            form = TranslationForm(formdata=MultiDict({k: str(v) for k, v in content.items()}), meta={"csrf": False})
+            if not form.validate():
+                report.errors.extend(f"translations.{language}.{name}: {' '.join(map(str, errors))}"
+                                     for name, errors in form.errors.items())
+            else:
+                result[language] = form.content()
+        return result
+
+    def _institution(self, reference: object) -> Institution | None:
+        if reference is None or reference == "":
+            return None
+        if isinstance(reference, int) or str(reference).isdigit():
+            return self.session.get(Institution, int(reference))
+        return self.session.scalar(select(Institution).where(Institution.name == str(reference)))
+
+
+class _RowRejected(Exception):
+    pass
+
+
+# exporting
+
+def export_rows(session: Session) -> Iterator[dict]:
+    """Published listings in the import format (so an export can be imported elsewhere)."""
+    for listing in session.scalars(public_listings().order_by(Listing.id)):
+        original = listing.original
+        yield {
+            "key": listing.external_key.split(":", 1)[-1] if listing.external_key else f"listing-{listing.id}",
+            "id": listing.id, "institution": listing.institution.name,
+            "institution_country": listing.institution.country, "center": listing.center.slug,
+            "language": original.language, "title": original.title, "summary": original.summary,
+            "description": original.description, "kind": listing.kind.value, "direction": listing.direction.value,
+            "trl": listing.trl, "ip_status": listing.ip_status.value if listing.ip_status else None,
+            "starts_on": listing.starts_on.isoformat() if listing.starts_on else None,
+            "ends_on": listing.ends_on.isoformat() if listing.ends_on else None,
+            "participants": listing.participants, "age_min": listing.age_min, "age_max": listing.age_max,
+            "funding": listing.funding.value if listing.funding else None,
+            "expires_on": listing.expires_at.date().isoformat(),
+            "published_at": listing.published_at.isoformat() if listing.published_at else None,
+            "topics": [topic.slug for topic in listing.topics], "keywords": list(listing.keywords),
+            "target_countries": list(listing.target_countries), "working_languages": list(listing.working_languages),
+            "partner_roles": list(listing.partner_roles),
+            "translations": {t.language: {"title": t.title, "summary": t.summary, "description": t.description}
+                             for t in listing.translations if t.language != original.language},
+        }
+
+
+def write_json(rows: Iterable[dict], out: io.TextIOBase) -> int:
+    rows = list(rows)
+    json.dump({"listings": rows}, out, ensure_ascii=False, indent=2)
+    return len(rows)
+
+
+def write_csv(rows: Iterable[dict], out: io.TextIOBase) -> int:
+    writer = csv.DictWriter(out, fieldnames=[*CSV_COLUMNS, "id", "institution_country", "published_at"],
+                            extrasaction="ignore")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        flat = {key: value for key, value in row.items() if key != "translations"}
+        for name in LIST_FIELDS:
+            flat[name] = ";".join(row[name])
+        for language, content in row["translations"].items():
+            for name in CONTENT_FIELDS:
+                flat[f"{name}_{language}"] = content[name]
+        writer.writerow({key: "" if value is None else value for key, value in flat.items()})
+        count += 1
+    return count

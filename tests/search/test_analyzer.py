@@ -1,0 +1,113 @@
+"""The analyzer: folding, words, CJK bigrams and stems. Pure, no database."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+import portal.search
+
+from portal.search.analyzer import (MAX_TOKEN_LENGTH, STEM_MARKER, UZBEK_APOSTROPHE, fold,
+                                    join_tokens, segments, text_tokens, texts_tokens)
+
+TOKEN = re.compile(r"^~?[^\W_]+$")  # letters, digits (ʻ is a letter), an optional stem marker
+
+
+def test_turkic_i_forms_fold_together():
+    assert fold("İSTANBUL") == fold("Istanbul") == fold("ıstanbul") == "istanbul"
+    assert "\u0307" not in fold("İ")
+
+
+def test_cyrillic_yo_and_case_fold_to_ye():
+    assert fold("ЁЛКА ёлка") == "елка елка"
+
+
+def test_compatibility_forms_fold():
+    assert fold("ＡＢＣ １２３") == "abc 123"  # full-width Latin and digits
+    assert fold("ﬁeld") == "field"  # ligature
+
+
+def test_control_and_invisible_characters():
+    assert fold("a\x00b\tc") == "a b c"
+    assert fold("опус\u00adтынивание") == "опустынивание"  # soft hyphen inside a word
+    assert fold("zero\u200bwidth") == "zerowidth"
+
+
+@pytest.mark.parametrize("spelling", ["oʻzbek", "o'zbek", "o‘zbek", "o’zbek", "O`zbek", "oʼzbek",
+                                      "O´ZBEK"])
+def test_uzbek_apostrophes_are_one_letter(spelling):
+    assert fold(spelling) == "o" + UZBEK_APOSTROPHE + "zbek"
+    assert text_tokens(spelling, "uz") == {"oʻzbek", "ozbek"}  # the word and its plain skeleton
+
+
+def test_apostrophe_not_after_a_letter_is_a_quote():
+    assert [segment.text for segment in segments(fold("'suv' ‘yer’"))] == ["suvʻ", "yerʻ"]
+    # …and the word stays findable without its closing quote.
+    assert {"suv", "suvʻ"} <= text_tokens("'suv'", "uz")
+
+
+def test_words_split_at_punctuation_and_underscores():
+    assert [s.text for s in segments(fold("drip-irrigation, solar_power (PV)!"))] == [
+        "drip", "irrigation", "solar", "power", "pv"]
+
+
+def test_chinese_is_indexed_as_characters_and_bigrams():
+    assert text_tokens("光伏发电", "zh") == {"光", "伏", "发", "电", "光伏", "伏发", "发电"}
+
+
+def test_latin_and_digits_inside_chinese_are_words():
+    chunks = [(s.text, s.is_cjk) for s in segments(fold("5G通信和AI"))]
+    assert chunks == [("5g", False), ("通信和", True), ("ai", False)]
+
+
+def test_russian_and_english_text_get_stems():
+    assert {"опустынивание", "~опустыниван"} <= text_tokens("Опустынивание", "ru")
+    assert {"irrigated", "~irrig"} <= text_tokens("Irrigated", "en")
+    assert "~farmer" in text_tokens("farmer's", "en")  # possessive with the folded apostrophe
+
+
+def test_languages_without_stemmer_keep_surface_words_and_their_latin_skeleton():
+    assert text_tokens("tomchilatib sugʻorish", "uz") == {"tomchilatib", "sugʻorish", "sugorish"}
+    assert text_tokens("суарудың", "kk") == {"суарудың", "suarudyng"}
+    assert text_tokens("suwaryş", "tk") == {"suwaryş", "suwarysh"}
+
+
+def test_unknown_language_stems_by_script():
+    assert text_tokens("panels", None) == {"panels", "~panel"}
+    assert text_tokens("пустыни", None) == {"пустыни", "~пустын", "pustyni"}
+
+
+def test_numbers_get_no_stem():
+    assert text_tokens("2024", "en") == {"2024"}
+
+
+def test_every_token_is_one_word_to_the_full_text_tokenizers():
+    text = "Oʻzbekiston: 光伏 drip-irrigation опустынивание ЁЛКА İklim 5G! #tag @x 3.5% «ru» “en”"
+    tokens = texts_tokens([(language, text) for language in ("en", "ru", "uz", "zh", None)])
+    assert tokens and all(TOKEN.match(token) for token in tokens)
+    assert all(STEM_MARKER not in token[1:] for token in tokens)
+
+
+def test_very_long_words_are_cut():
+    assert {len(token) for token in text_tokens("ж" * 5000, "kk")} == {MAX_TOKEN_LENGTH}
+
+
+def test_join_tokens_is_sorted_single_spaced():
+    assert join_tokens(["b", "a", "b"]) == "a b"
+    assert join_tokens([]) == ""
+
+
+@pytest.mark.parametrize("module", ["analyzer", "query", "ranking"])
+def test_pure_modules_import_neither_flask_nor_sqlalchemy(module):
+    # (Importing ``portal`` itself loads Flask, so the check reads the module's own imports.)
+    source = Path(portal.search.__file__).with_name(f"{module}.py").read_text(encoding="utf-8")
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module or "")
+    assert not {name for name in imported if name.split(".")[0] in {"flask", "sqlalchemy"}}
+    assert {name for name in imported if name.startswith("portal")} <= {"portal.search.analyzer",
+                                                                          "portal.search.scripts"}
