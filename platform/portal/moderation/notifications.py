@@ -1,0 +1,36 @@
+"""Telling authors what moderators decided, in the author's language."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.institutions.services import spokespeople
+from portal.listings.models import Listing
+from portal.mail.service import send_to_user
+from portal.moderation.models import Action, ListingEvent
+
+SUBJECTS = {
+    Action.APPROVED: _l("Your listing is published"),
+    Action.CHANGES_REQUESTED: _l("Changes requested for your listing"),
+    Action.REJECTED: _l("Your listing was not accepted"),
+    Action.SUSPENDED: _l("Your listing has been suspended"),
+    Action.RESTORED: _l("Your listing is public again"),
+}
+
+
+def recipients(listing: Listing) -> list[User]:
+    """The author; if the author has left, the institution's administrators."""
+    return spokespeople(db.session, listing.institution_id, listing.author)
+
+
+def notify_author(listing: Listing, event: ListingEvent, *, is_edit: bool = False) -> None:
+    if event.action not in SUBJECTS:
+        return
+    for user in recipients(listing):
+        send_to_user(db.session, user, "listing_decision", SUBJECTS[event.action], listing=listing, event=event,
+                     is_edit=is_edit, title=listing.content_for(user.preferred_language).title,
+                     link=url_for("listings.detail", listing_id=listing.id, lang_code=user.preferred_language,
+                                  _external=True))

@@ -1,0 +1,127 @@
+"""Reports from users, suspension and restoration, and the institution verification queue."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from portal.accounts.roles import can_moderate
+from portal.extensions import db
+from portal.institutions.models import Institution, VerificationStatus
+from portal.institutions.services import spokespeople
+from portal.listings.models import Listing, ListingStatus
+from portal.mail.service import send_to_user
+from portal.moderation.blueprint import bp, moderator_required
+from portal.moderation.forms import MessageForm, ReportForm
+from portal.moderation.models import ListingReport, ReportReason, ReportStatus
+from portal.moderation.notifications import notify_author
+from portal.moderation.services import AlreadyDecided, ModerationService, moderated_center_ids
+from portal.web.navigation import get_or_404
+from portal.web.security import csrf_checked_by_form
+
+
+@bp.route("/report/<int:listing_id>", methods=["POST"])
+@login_required
+@csrf_checked_by_form
+def report(listing_id: int):
+    listing = get_or_404(Listing, listing_id)
+    if not listing.is_public():
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        ModerationService(db.session).report(current_user, listing, ReportReason(form.reason.data),
+                                             (form.text.data or "").strip())
+        flash(_("Thank you. The moderators will look at your report."), "success")
+    else:
+        flash(_("Choose a reason."), "error")
+    return redirect(url_for("listings.detail", listing_id=listing.id))
+
+
+@bp.route("/reports")
+@moderator_required
+def reports():
+    ids = moderated_center_ids(current_user)
+    query = (select(ListingReport).join(Listing, Listing.id == ListingReport.listing_id)
+             .where(ListingReport.status == ReportStatus.OPEN).order_by(ListingReport.created_at))
+    if ids is not None:
+        query = query.where(Listing.center_id.in_(ids))
+    suspended = select(Listing).where(Listing.status == ListingStatus.SUSPENDED)
+    if ids is not None:
+        suspended = suspended.where(Listing.center_id.in_(ids))
+    return render_template("moderation/reports.html", reports=db.session.scalars(query).all(),
+                           suspended=db.session.scalars(suspended).all())
+
+
+@bp.route("/reports/<int:report_id>/dismiss", methods=["POST"])
+@moderator_required
+def dismiss_report(report_id: int):
+    found = get_or_404(ListingReport, report_id)
+    if not can_moderate(current_user, found.listing.center):
+        abort(403)
+    ModerationService(db.session).dismiss_report(current_user, found)
+    flash(_("The report has been dismissed."), "success")
+    return redirect(url_for("moderation.reports"))
+
+
+@bp.route("/listings/<int:listing_id>/<any(suspend, restore):action>", methods=["POST"])
+@moderator_required
+@csrf_checked_by_form
+def suspend_or_restore(listing_id: int, action: str):
+    listing = get_or_404(Listing, listing_id)
+    if not can_moderate(current_user, listing.center):
+        abort(403)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        flash(_("Write a message for the author."), "error")
+        return redirect(url_for("moderation.reports"))
+    service = ModerationService(db.session)
+    operation = service.suspend if action == "suspend" else service.restore
+    try:
+        outcome = operation(current_user, listing, form.message.data.strip())
+    except AlreadyDecided:
+        flash(_("Someone else has already decided on this item."), "error")
+        return redirect(url_for("moderation.reports"))
+    notify_author(listing, outcome.event)
+    flash(_("The listing has been suspended.") if action == "suspend" else _("The listing is public again."),
+          "success")
+    return redirect(url_for("moderation.reports"))
+
+
+# institution verification
+
+@bp.route("/institutions")
+@moderator_required
+def institutions():
+    waiting = db.session.scalars(select(Institution).where(Institution.verification != VerificationStatus.VERIFIED)
+                                 .order_by(Institution.created_at)).all()
+    return render_template("moderation/institutions.html", institutions=waiting)
+
+
+DETAILS_SUBJECT = _l("Please tell us more about your institution")
+
+
+@bp.route("/institutions/<int:institution_id>/<any(verify, ask):action>", methods=["POST"])
+@moderator_required
+@csrf_checked_by_form
+def verify_institution(institution_id: int, action: str):
+    institution = get_or_404(Institution, institution_id)
+    if action == "verify":
+        institution.verification = VerificationStatus.VERIFIED
+        institution.verification_message = ""
+        flash(_("%(name)s is now verified.", name=institution.name), "success")
+        return redirect(url_for("moderation.institutions"))
+    form = MessageForm()
+    if not form.validate_on_submit():
+        flash(_("Write a message for the institution."), "error")
+        return redirect(url_for("moderation.institutions"))
+    institution.verification = VerificationStatus.DETAILS_REQUESTED
+    institution.verification_message = form.message.data.strip()
+    for admin in spokespeople(db.session, institution.id):
+        send_to_user(db.session, admin, "institution_details", DETAILS_SUBJECT, institution=institution,
+                     link=url_for("institutions.edit", institution_id=institution.id,
+                                  lang_code=admin.preferred_language, _external=True))
+    flash(_("The institution's administrators have been asked for details."), "success")
+    return redirect(url_for("moderation.institutions"))

@@ -1,0 +1,171 @@
+"""The review queue, the review page and decisions (one by one or in bulk)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.accounts.roles import can_moderate
+from portal.extensions import db
+from portal.i18n.languages import FOCUS_COUNTRIES, LANGUAGES
+from portal.listings.models import Direction, Listing, ListingKind
+from portal.moderation.blueprint import bp, moderator_required
+from portal.moderation.forms import BulkDecisionForm, DecisionForm
+from portal.moderation.models import ListingEvent, ListingRevision, RejectionReason, RevisionStatus
+from portal.moderation.notifications import notify_author
+from portal.moderation.queue import QueueFilters, counts_per_center, queue
+from portal.moderation.services import AlreadyDecided, ModerationService, NotAllowed, moderated_center_ids
+from portal.moderation.snapshot import changed_fields, changed_texts, listing_snapshot, preview
+from portal.taxonomy.models import Center
+from portal.web.navigation import get_or_404
+from portal.web.security import csrf_checked_by_form
+
+
+def _filters() -> QueueFilters:
+    args = request.args
+    return QueueFilters(
+        center=args.get("center", "")[:64], kind=args.get("kind", "") if args.get("kind") in ListingKind._value2member_map_ else "",
+        direction=args.get("direction", "") if args.get("direction") in Direction._value2member_map_ else "",
+        language=args.get("language", "") if args.get("language") in LANGUAGES else "",
+        country=args.get("country", "").upper()[:2], type=args.get("type", "") if args.get("type") in ("new", "edit") else "")
+
+
+def _visible_centers() -> list[Center]:
+    ids = moderated_center_ids(current_user)
+    query = select(Center).order_by(Center.position)
+    return list(db.session.scalars(query if ids is None else query.where(Center.id.in_(ids))))
+
+
+@bp.app_context_processor
+def moderation_badge() -> dict:
+    """Waiting items for the header of moderators."""
+    def waiting() -> int:
+        if not current_user.is_authenticated or not (current_user.is_admin or current_user.is_moderator):
+            return 0
+        return sum(counts_per_center(db.session, moderated_center_ids(current_user)).values())
+    return {"moderation_waiting": waiting}
+
+
+@bp.route("/")
+@moderator_required
+def queue_page():
+    filters = _filters()
+    items = queue(db.session, moderated_center_ids(current_user), filters)
+    return render_template("moderation/queue.html", items=items, filters=filters, centers=_visible_centers(),
+                           counts=counts_per_center(db.session, moderated_center_ids(current_user)),
+                           bulk_form=BulkDecisionForm(), kinds=list(ListingKind), directions=list(Direction),
+                           languages=LANGUAGES, countries=FOCUS_COUNTRIES)
+
+
+def _open_revision(listing: Listing, revision_id: str | None) -> ListingRevision | None:
+    if revision_id and revision_id.isdigit():
+        revision = db.session.get(ListingRevision, int(revision_id))
+        if revision is not None and revision.listing_id == listing.id:
+            return revision
+    return db.session.scalar(select(ListingRevision).where(
+        ListingRevision.listing_id == listing.id, ListingRevision.status == RevisionStatus.PENDING))
+
+
+@bp.route("/listings/<int:listing_id>")
+@moderator_required
+def review(listing_id: int):
+    listing = get_or_404(Listing, listing_id)
+    if not can_moderate(current_user, listing.center):
+        abort(403)
+    revision = _open_revision(listing, request.args.get("revision"))
+    proposed = preview(db.session, listing, revision.content) if revision else listing
+    before = listing_snapshot(listing)
+    history = db.session.scalars(select(ListingEvent).where(ListingEvent.listing_id == listing.id)
+                                 .order_by(ListingEvent.at.desc(), ListingEvent.id.desc())).all()
+    form = DecisionForm(revision_id=str(revision.id) if revision else "")
+    return render_template("moderation/review.html", listing=listing, proposed=proposed, revision=revision,
+                           fields=changed_fields(before, revision.content) if revision else [],
+                           texts=changed_texts(before, revision.content) if revision else [],
+                           history=history, form=form, next_url=_next_item_url(listing.id))
+
+
+def _next_item_url(after_listing_id: int | None = None) -> str:
+    for item in queue(db.session, moderated_center_ids(current_user)):
+        if item.listing.id != after_listing_id:
+            args = {"revision": item.revision.id} if item.revision else {}
+            return url_for("moderation.review", listing_id=item.listing.id, **args)
+    return url_for("moderation.queue_page")
+
+
+@bp.route("/listings/<int:listing_id>/decide", methods=["POST"])
+@moderator_required
+@csrf_checked_by_form
+def decide(listing_id: int):
+    listing = get_or_404(Listing, listing_id)
+    if not can_moderate(current_user, listing.center):
+        abort(403)
+    form = DecisionForm()
+    if not form.validate_on_submit() or form.decision is None:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        if form.csrf_token.errors:
+            flash(_("This form has expired. Please check what you entered and send it again."), "error")
+        return redirect(url_for("moderation.review", listing_id=listing.id))
+    revision_id = int(form.revision_id.data) if (form.revision_id.data or "").isdigit() else None
+    try:
+        outcome = ModerationService(db.session).decide(
+            current_user, listing, form.decision, revision_id=revision_id, message=(form.message.data or "").strip(),
+            reason=RejectionReason(form.reason.data) if form.reason.data else None)
+    except AlreadyDecided as conflict:
+        flash(_already_decided_message(conflict), "error")
+        return redirect(url_for("moderation.queue_page"))
+    except NotAllowed:
+        abort(403)
+    notify_author(listing, outcome.event, is_edit=outcome.revision is not None)
+    flash(_("Decision recorded: %(action)s.", action=outcome.event.action.label), "success")
+    return redirect(_next_item_url(listing.id))
+
+
+def _already_decided_message(conflict: AlreadyDecided) -> str:
+    event = conflict.event
+    if event is None or event.actor is None:
+        return _("Someone else has already decided on this item.")
+    return _("%(name)s already decided on this item: %(action)s.", name=event.actor.display_name,
+             action=event.action.label)
+
+
+@bp.route("/bulk", methods=["POST"])
+@moderator_required
+@csrf_checked_by_form
+def bulk():
+    form = BulkDecisionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("moderation.queue_page"))
+    decision = "approve" if form.approve.data else "reject"
+    reason = RejectionReason(form.reason.data) if decision == "reject" else None
+    service, done, conflicts = ModerationService(db.session), 0, 0
+    for key in form.items.data:
+        listing, revision_id = _item(key)
+        if listing is None or not can_moderate(current_user, listing.center):
+            continue
+        try:
+            with db.session.begin_nested():
+                outcome = service.decide(current_user, listing, decision, revision_id=revision_id, reason=reason)
+        except AlreadyDecided:
+            conflicts += 1
+            continue
+        notify_author(listing, outcome.event, is_edit=revision_id is not None)
+        done += 1
+    flash(_("%(done)s decided, %(skipped)s already decided by someone else.", done=done, skipped=conflicts),
+          "success" if not conflicts else "info")
+    return redirect(url_for("moderation.queue_page"))
+
+
+def _item(key: str) -> tuple[Listing | None, int | None]:
+    if key[:1] == "l" and key[1:].isdigit():
+        return db.session.get(Listing, int(key[1:])), None
+    if key[:1] == "r" and key[1:].isdigit():
+        revision = db.session.get(ListingRevision, int(key[1:]))
+        return (revision.listing, revision.id) if revision else (None, None)
+    return None, None
