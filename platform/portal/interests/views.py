@@ -1,0 +1,176 @@
+"""Expressing interest in a listing, the inbox, and the conversation after acceptance."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.institutions.services import spokespeople
+from portal.interests.forms import DecisionForm, InterestForm, MessageForm, OutcomeForm
+from portal.interests.models import DeclineReason, Interest, InterestStatus, Outcome
+from portal.interests.services import (
+    AlreadyDecided,
+    InterestService,
+    NotAllowed,
+    TooMany,
+    acting_institution_id,
+    can_read,
+    is_listing_side,
+)
+from portal.listings.models import Listing
+from portal.mail.service import send_to_user
+from portal.web.navigation import get_or_404
+from portal.web.security import csrf_checked_by_form
+
+bp = Blueprint("interests", __name__, template_folder="templates")
+
+SUBJECTS = {
+    "received": _l("New interest in your listing"),
+    "accepted": _l("Your interest was accepted"),
+    "declined": _l("Your interest was declined"),
+    "message": _l("New message about a listing"),
+}
+
+
+def _people(institution_id: int, involved: User | None = None) -> list[User]:
+    return spokespeople(db.session, institution_id, involved)
+
+
+def _notify(users: list[User], kind: str, interest: Interest) -> None:
+    for user in users:
+        send_to_user(db.session, user, "interest_notice", SUBJECTS[kind], kind=kind, interest=interest,
+                     title=interest.listing.content_for(user.preferred_language).title,
+                     link=url_for("interests.thread", interest_id=interest.id, lang_code=user.preferred_language,
+                                  _external=True))
+
+
+@bp.route("/listings/<int:listing_id>", methods=["POST"])
+@login_required
+@csrf_checked_by_form
+def express(listing_id: int):
+    listing = get_or_404(Listing, listing_id)
+    form = InterestForm()
+    if not form.validate_on_submit():
+        from portal.listings.views import render_detail
+
+        return render_detail(listing, interest_form=form)  # the message typed stays in the form
+    try:
+        interest = InterestService(db.session).express(current_user, listing, form.message.data.strip())
+    except TooMany:
+        flash(_("You have expressed interest many times today. Please try again tomorrow."), "error")
+        return redirect(url_for("listings.detail", listing_id=listing.id))
+    except NotAllowed:
+        abort(403)
+    _notify(_people(listing.institution_id, listing.author), "received", interest)
+    flash(_("Your interest has been sent. You will be told when they answer."), "success")
+    return redirect(url_for("interests.thread", interest_id=interest.id))
+
+
+@bp.route("/")
+@login_required
+def inbox():
+    institution_id = acting_institution_id(current_user)
+    if institution_id is None:
+        return redirect(url_for("institutions.mine"))
+    service = InterestService(db.session)
+    return render_template("interests/inbox.html", received=service.received(institution_id),
+                           sent=service.sent(institution_id))
+
+
+def _readable(interest_id: int) -> Interest:
+    interest = get_or_404(Interest, interest_id)
+    if not can_read(current_user, interest):
+        abort(404)  # someone else's conversation: not even its existence is shown
+    return interest
+
+
+@bp.route("/<int:interest_id>")
+@login_required
+def thread(interest_id: int):
+    interest = _readable(interest_id)
+    accepted = interest.status == InterestStatus.ACCEPTED
+    return render_template(
+        "interests/thread.html", interest=interest, listing_side=is_listing_side(current_user, interest),
+        decision_form=DecisionForm(), message_form=MessageForm(),
+        outcome_form=OutcomeForm(outcome=interest.outcome.value if interest.outcome else ""),
+        contacts={"listing": _people(interest.listing.institution_id, interest.listing.author),
+                  "sender": _people(interest.institution_id, interest.sender)} if accepted else None)
+
+
+@bp.route("/<int:interest_id>/decide", methods=["POST"])
+@login_required
+@csrf_checked_by_form
+def decide(interest_id: int):
+    interest = _readable(interest_id)
+    form = DecisionForm()
+    if not form.validate_on_submit() or not (form.accept.data or form.decline.data):
+        flash(_("This form has expired. Please check what you entered and send it again."), "error")
+        return redirect(url_for("interests.thread", interest_id=interest.id))
+    if form.decline.data and not form.reason.data:
+        flash(_("Choose a reason, so that they learn something from your answer."), "error")
+        return redirect(url_for("interests.thread", interest_id=interest.id))
+    try:
+        InterestService(db.session).decide(
+            current_user, interest, accept=bool(form.accept.data),
+            reason=DeclineReason(form.reason.data) if form.reason.data else None,
+            message=(form.message.data or "").strip())
+    except NotAllowed:
+        abort(403)
+    except AlreadyDecided:
+        flash(_("This interest has already been answered."), "info")
+        return redirect(url_for("interests.thread", interest_id=interest.id))
+    _notify(_people(interest.institution_id, interest.sender), "accepted" if form.accept.data else "declined",
+            interest)
+    flash(_("Your answer has been sent."), "success")
+    return redirect(url_for("interests.thread", interest_id=interest.id))
+
+
+@bp.route("/<int:interest_id>/messages", methods=["POST"])
+@login_required
+@csrf_checked_by_form
+def write(interest_id: int):
+    interest = _readable(interest_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            InterestService(db.session).write(current_user, interest, form.body.data.strip())
+        except NotAllowed:
+            abort(403)
+        other = (_people(interest.institution_id, interest.sender) if is_listing_side(current_user, interest)
+                 else _people(interest.listing.institution_id, interest.listing.author))
+        _notify(other, "message", interest)
+    else:
+        flash(_("Write a message."), "error")
+    return redirect(url_for("interests.thread", interest_id=interest.id) + "#messages")
+
+
+@bp.route("/<int:interest_id>/outcome", methods=["POST"])
+@login_required
+@csrf_checked_by_form
+def outcome(interest_id: int):
+    interest = _readable(interest_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            InterestService(db.session).set_outcome(current_user, interest,
+                                                    Outcome(form.outcome.data) if form.outcome.data else None)
+        except NotAllowed:
+            abort(403)
+        flash(_("Saved."), "success")
+    return redirect(url_for("interests.thread", interest_id=interest.id))
+
+
+@bp.route("/<int:interest_id>/block", methods=["POST"])
+@login_required
+def block(interest_id: int):
+    interest = _readable(interest_id)
+    try:
+        InterestService(db.session).block(current_user, interest)
+    except NotAllowed:
+        abort(403)
+    flash(_("%(name)s can no longer express interest in your listings.", name=interest.institution.name), "success")
+    return redirect(url_for("interests.inbox"))

@@ -1,0 +1,220 @@
+"""An in-memory index of the published listings' profiles, for fast candidate generation.
+Pure: no Flask, no SQL.
+
+* Concepts (tagged and mentioned topics): (topic, kind, direction) -> listings by weight, the
+  weights normalised to length 1 per listing, so a query walks only the kinds and directions it
+  may match and accumulates the cosine of the concept vectors.
+* Text: each listing is reduced to its *signature*, the ``signature_size`` tokens with the
+  highest ``(1 + ln count) × idf``, weighted and normalised to length 1 (as in Lucene's
+  "more like this"); token -> (listings, weights) postings then give the cosine similarity of
+  two signatures by accumulation over the query's signature only. Tokens in more than
+  ``common_share`` of the listings are skipped when querying (their weight is small, their
+  postings long).
+
+Listings are added and removed one at a time (publication, withdrawal, expiry, edit). Removal
+leaves a tombstone that queries skip; the postings are compacted when tombstones pile up.
+Document frequencies count every listing added since the index was built, so idf drifts
+slowly as the collection grows; rebuild the index (e.g. nightly) to refresh it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from operator import itemgetter
+
+from portal.matching.profile import EMPTY, ListingProfile
+
+#: Below this many listings a token is as informative as a unique one (a typo or a number says
+#: no more than a term two listings share).
+MIN_DOCUMENT_FREQUENCY = 2
+#: Tokens in more listings than this never serve as query terms (for speed), whatever the share.
+MIN_COMMON_POSTINGS = 2000
+#: Concept weights are kept to this many decimals (an error of at most 0.0005 in a cosine).
+CONCEPT_WEIGHT_DIGITS = 3
+
+
+def idf(document_frequency: int, total: int) -> float:
+    return math.log(1.0 + total / max(document_frequency, MIN_DOCUMENT_FREQUENCY))
+
+
+_TF = [0.0] + [1.0 + math.log(count) for count in range(1, 64)]
+
+
+def _tf(count: int) -> float:
+    """Sublinear weight of a token found in ``count`` texts."""
+    return _TF[count] if count < 64 else 1.0 + math.log(count)
+
+
+_SET_FIELDS = ("topics", "target_countries", "working_languages")
+
+
+def normalised(weights: Mapping[str, float]) -> list[tuple[str, float]]:
+    norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
+    return [(key, weight / norm) for key, weight in weights.items()]
+
+
+class MatchIndex:
+    """The published listings' profiles. ``MatchIndex(profiles)`` builds it in one go (document
+    frequencies first, so every signature sees the final idf); ``add``/``remove`` keep it
+    current."""
+
+    def __init__(self, profiles: Iterable[ListingProfile] = (), *, signature_size: int = 96,
+                 query_terms: int = 48, common_share: float = 0.05) -> None:
+        self.signature_size = signature_size
+        self.query_terms = query_terms
+        self.common_share = common_share
+        self._frequencies: Counter[str] = Counter()
+        self._counted = 0  # listings counted in _frequencies
+        self._profiles: list[ListingProfile | None] = []  # by slot; tokens dropped
+        self._slots: dict[int, int] = {}  # listing id -> slot
+        self._postings: dict[str, tuple[array, array]] = {}  # token -> (slots, weights)
+        # (topic, kind, direction) -> {weight: slots}: a listing's concept weights take few
+        # distinct values, and adding a constant is the quickest accumulation in Python.
+        self._concepts: dict[tuple[str, str, str], dict[float, array]] = {}
+        self._tombstones = 0
+        # One object for each distinct small set (topics, countries, languages) of the profiles.
+        self._shared_sets: dict[frozenset[str], frozenset[str]] = {}
+        profiles = list(profiles)
+        for profile in profiles:
+            self._count(profile)
+        total = self._counted
+        idfs = {token: idf(frequency, total) for token, frequency in self._frequencies.items()}
+        for profile in profiles:
+            self._insert(profile, idfs)
+
+    # --- Reading ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __contains__(self, listing_id: object) -> bool:
+        return listing_id in self._slots
+
+    def __iter__(self) -> Iterator[ListingProfile]:
+        return (profile for profile in self._profiles if profile is not None)
+
+    def get(self, listing_id: int) -> ListingProfile | None:
+        """The stored profile (without its tokens), or None."""
+        slot = self._slots.get(listing_id)
+        return None if slot is None else self._profiles[slot]
+
+    def profile_at(self, slot: int) -> ListingProfile | None:
+        return self._profiles[slot]
+
+    def signature(self, tokens: Mapping[str, int], *, indexed: bool = True,
+                  idfs: Mapping[str, float] | None = None) -> list[tuple[str, float]]:
+        """The listing's signature: its ``signature_size`` most telling tokens, heaviest first,
+        with weights of length 1. ``indexed``: the listing is counted in the document
+        frequencies (else it is counted in, as if added); ``idfs``: precomputed idf by token."""
+        if idfs is None:
+            extra = 0 if indexed else 1
+            total = self._counted + extra
+            frequencies = self._frequencies
+            weighted = [(token, _tf(count) * idf(frequencies.get(token, 0) + extra, total))
+                        for token, count in tokens.items()]
+        else:
+            tf = _TF
+            weighted = [(token, (tf[count] if count < 64 else _tf(count)) * idfs[token])
+                        for token, count in tokens.items()]
+        weighted.sort(key=itemgetter(1), reverse=True)
+        del weighted[self.signature_size:]
+        norm = math.sqrt(sum(weight * weight for _, weight in weighted)) or 1.0
+        return [(token, weight / norm) for token, weight in weighted]
+
+    def text_similarities(self, profile: ListingProfile, *, scale: float = 1.0,
+                          terms: int | None = None) -> dict[int, float]:
+        """slot -> scale × cosine of the signatures, for every listing sharing a signature token
+        of the query (its ``terms`` heaviest, default ``query_terms``; the rest add little)."""
+        signature = self.signature(profile.tokens, indexed=profile.id in self._slots)
+        common = max(MIN_COMMON_POSTINGS, int(self.common_share * len(self._slots)))
+        scores: dict[int, float] = {}
+        get = scores.get
+        postings_of = self._postings.get
+        for token, query_weight in signature[:terms or self.query_terms]:
+            postings = postings_of(token)
+            if postings is None or len(postings[0]) > common:
+                continue
+            query_weight *= scale
+            for slot, weight in zip(*postings):
+                scores[slot] = get(slot, 0.0) + query_weight * weight
+        return scores
+
+    def concept_similarities(self, profile: ListingProfile, classes: Iterable[tuple[str, str]], *,
+                             scale: float = 1.0,
+                             into: dict[int, float] | None = None) -> dict[int, float]:
+        """slot -> scale × cosine of the concept vectors, among listings of the given (kind,
+        direction); added to ``into`` if given."""
+        scores: dict[int, float] = {} if into is None else into
+        get = scores.get
+        classes = tuple(classes)
+        for topic, query_weight in normalised(profile.concepts):
+            query_weight *= scale
+            for kind, direction in classes:
+                for weight, slots in self._concepts.get((topic, kind, direction), {}).items():
+                    add = query_weight * weight
+                    for slot in slots:
+                        scores[slot] = get(slot, 0.0) + add
+        return scores
+
+    # --- Writing ---------------------------------------------------------------------------
+
+    def add(self, profile: ListingProfile) -> None:
+        """Index a newly published listing (or re-index an edited one)."""
+        if profile.id in self._slots:
+            self.remove(profile.id)
+        self._count(profile)
+        self._insert(profile)
+
+    def remove(self, listing_id: int) -> bool:
+        """Drop a withdrawn, expired or deleted listing; False if it was not indexed."""
+        slot = self._slots.pop(listing_id, None)
+        if slot is None:
+            return False
+        self._profiles[slot] = None
+        self._tombstones += 1
+        if self._tombstones > max(1000, len(self._slots) // 4):
+            self.compact()
+        return True
+
+    def compact(self) -> None:
+        """Drop tombstones from the postings (slots keep their numbers)."""
+        alive = self._profiles
+        for token, (slots, weights) in list(self._postings.items()):
+            kept = [(slot, weight) for slot, weight in zip(slots, weights) if alive[slot] is not None]
+            if kept:
+                self._postings[token] = (array("I", (s for s, _ in kept)),
+                                         array("f", (w for _, w in kept)))
+            else:
+                del self._postings[token]
+        for buckets in self._concepts.values():
+            for weight, slots in list(buckets.items()):
+                buckets[weight] = array("I", (slot for slot in slots if alive[slot] is not None))
+        self._tombstones = 0
+
+    def _count(self, profile: ListingProfile) -> None:
+        self._frequencies.update(iter(profile.tokens))  # an iterator: counted in C
+        self._counted += 1
+
+    def _insert(self, profile: ListingProfile, idfs: Mapping[str, float] | None = None) -> None:
+        slot = len(self._profiles)
+        postings = self._postings
+        for token, weight in self.signature(profile.tokens, idfs=idfs):
+            entry = postings.get(token)
+            if entry is None:
+                entry = postings[sys.intern(token)] = (array("I"), array("f"))
+            entry[0].append(slot)
+            entry[1].append(weight)
+        concepts = self._concepts
+        for topic, weight in normalised(profile.concepts):
+            buckets = concepts.setdefault((topic, profile.kind, profile.direction), {})
+            buckets.setdefault(round(weight, CONCEPT_WEIGHT_DIGITS), array("I")).append(slot)
+        shared = self._shared_sets
+        self._profiles.append(replace(profile, tokens=EMPTY, **{
+            name: shared.setdefault(value, value) for name in _SET_FIELDS
+            if (value := getattr(profile, name))}))
+        self._slots[profile.id] = slot

@@ -1,0 +1,123 @@
+"""Suggested partners kept in the database: computed when a listing is published (or edited,
+renewed, restored), dropped when it leaves the public, read by pages without any computing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.database import utcnow
+from portal.listings.models import Listing, ListingStatus
+from portal.matching.concepts import TopicLexicon
+from portal.matching.engine import Suggestion, on_publish, suggest
+from portal.matching.index import MatchIndex
+from portal.matching.models import ListingMatch
+from portal.matching.profile import ListingProfile, build_profile
+from portal.taxonomy.models import Topic
+
+LIMIT = 10
+
+
+def profile_of(listing: Listing, lexicon: TopicLexicon) -> ListingProfile:
+    return build_profile(
+        id=listing.id, institution_id=listing.institution_id, country=listing.institution.country,
+        center=listing.center.slug, kind=listing.kind.value, direction=listing.direction.value,
+        topics=[topic.slug for topic in listing.topics],
+        texts=[(t.language, text) for t in listing.translations for text in (t.title, t.summary, t.description)
+               if text],
+        keywords=listing.keywords, keyword_language=listing.original_language, lexicon=lexicon,
+        target_countries=listing.target_countries, working_languages=listing.working_languages,
+        languages=listing.languages, trl=listing.trl, starts_on=listing.starts_on, ends_on=listing.ends_on,
+        published_at=listing.published_at, expires_at=listing.expires_at)
+
+
+def _public(session: Session, now: datetime) -> list[Listing]:
+    return list(session.scalars(
+        select(Listing).where(Listing.status == ListingStatus.PUBLISHED, Listing.expires_at > now)
+        .options(selectinload(Listing.translations), selectinload(Listing.topics),
+                 selectinload(Listing.institution), selectinload(Listing.center))))
+
+
+def _lexicon(session: Session) -> TopicLexicon:
+    return TopicLexicon({topic.slug: topic.names for topic in session.scalars(select(Topic))})
+
+
+def _index(session: Session, now: datetime, lexicon: TopicLexicon, leave_out: int | None = None) -> MatchIndex:
+    # Built from the public listings at the moment of publishing. At today's size this is quick;
+    # a large portal would keep the index in a worker process instead.
+    return MatchIndex(profile_of(listing, lexicon) for listing in _public(session, now) if listing.id != leave_out)
+
+
+def refresh_matches(session: Session, listing: Listing, now: datetime | None = None) -> None:
+    """Recompute ``listing``'s partners (and its place in theirs), or forget it if not public."""
+    now = now or utcnow()
+    session.flush()
+    if not listing.is_public(now):
+        session.execute(delete(ListingMatch).where(
+            or_(ListingMatch.listing_id == listing.id, ListingMatch.partner_id == listing.id)))
+        return
+    lexicon = _lexicon(session)
+    index = _index(session, now, lexicon, leave_out=listing.id)
+    update = on_publish(profile_of(listing, lexicon), index, limit=LIMIT)
+    _replace(session, listing.id, update.suggestions)
+    for partner_id, suggestion in update.reverse:
+        _merge(session, partner_id, suggestion)
+
+
+def refresh_all(session: Session, now: datetime | None = None) -> int:
+    """Every public listing's partners from scratch (nightly, or after a bulk import)."""
+    now = now or utcnow()
+    lexicon = _lexicon(session)
+    listings = _public(session, now)
+    index = MatchIndex(profile_of(listing, lexicon) for listing in listings)
+    session.execute(delete(ListingMatch))
+    for listing in listings:
+        _replace(session, listing.id, suggest(index.get(listing.id), index, LIMIT, now=now))
+    return len(listings)
+
+
+def _replace(session: Session, listing_id: int, suggestions: list[Suggestion]) -> None:
+    session.execute(delete(ListingMatch).where(ListingMatch.listing_id == listing_id))
+    for rank, suggestion in enumerate(suggestions):
+        session.add(_row(listing_id, suggestion, rank))
+    session.flush()
+
+
+def _merge(session: Session, listing_id: int, suggestion: Suggestion) -> None:
+    """Put the new listing into an existing listing's list if it is among the best."""
+    rows = list(session.scalars(select(ListingMatch).where(ListingMatch.listing_id == listing_id)))
+    rows = [row for row in rows if row.partner_id != suggestion.listing_id]
+    if len(rows) >= LIMIT and min(row.score for row in rows) >= suggestion.score:
+        return
+    session.execute(delete(ListingMatch).where(ListingMatch.listing_id == listing_id,
+                                               ListingMatch.partner_id == suggestion.listing_id))
+    kept = sorted(rows, key=lambda row: -row.score)[:LIMIT - 1]
+    for row in rows:
+        if row not in kept:
+            session.delete(row)
+    session.add(_row(listing_id, suggestion, 0))
+    session.flush()
+    for rank, row in enumerate(sorted(session.scalars(select(ListingMatch).where(ListingMatch.listing_id == listing_id)),
+                                      key=lambda row: -row.score)):
+        row.rank = rank
+
+
+def _row(listing_id: int, suggestion: Suggestion, rank: int) -> ListingMatch:
+    return ListingMatch(listing_id=listing_id, partner_id=suggestion.listing_id, score=suggestion.score, rank=rank,
+                        reasons=[reason.to_dict() for reason in suggestion.reasons],
+                        caveats=[caveat.to_dict() for caveat in suggestion.caveats])
+
+
+def suggested_partners(session: Session, listing: Listing, now: datetime | None = None) -> list[tuple[Listing, ListingMatch]]:
+    """Stored suggestions whose partner is still public, best first: no computing on page views."""
+    now = now or utcnow()
+    rows = session.execute(
+        select(Listing, ListingMatch).join(ListingMatch, ListingMatch.partner_id == Listing.id)
+        .where(ListingMatch.listing_id == listing.id, Listing.status == ListingStatus.PUBLISHED,
+               Listing.expires_at > now)
+        .order_by(ListingMatch.score.desc())
+        .options(selectinload(Listing.translations), selectinload(Listing.institution),
+                 selectinload(Listing.center))).all()
+    return [(partner, match) for partner, match in rows]
