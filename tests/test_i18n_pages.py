@@ -91,6 +91,15 @@ def site(db_session, make):
     interest = Interest(listing_id=listing.id, institution_id=visitor.institution_id, sender_id=visitor.id,
                         message="Мы хотели бы сотрудничать.")
     db_session.add(interest)
+    db_session.flush()
+    from portal.notifications.kinds import Frequency, Kind
+    from portal.notifications.services import record
+    from portal.saved_searches.models import SavedSearch
+
+    record(db_session, owner.id, Kind.INTEREST_RECEIVED, Frequency.IMMEDIATELY, listing_id=listing.id,
+           interest_id=interest.id)
+    record(db_session, owner.id, Kind.NEW_MATCHES, Frequency.DAILY, listing_id=listing.id, data={"count": 2})
+    db_session.add(SavedSearch(user_id=owner.id, name="固沙", query="q=%E5%9B%BA%E6%B2%99&country=CN"))
     rebuild_index(db_session)
     db_session.commit()
     return {"listing": listing, "institution": institution, "owner": owner, "pending": pending,
@@ -109,7 +118,8 @@ def _member_pages(site) -> list[str]:
     return ["/account/settings", "/account/settings/password", "/account/settings/email", "/institutions/mine",
             f"/institutions/{institution.id}/members", f"/institutions/{institution.id}/edit", "/listings/new",
             "/listings/mine", f"/listings/{listing.id}/edit", f"/listings/{listing.id}/translations/ru",
-            "/interests/", f"/interests/{site['interest'].id}"]
+            "/interests/", f"/interests/{site['interest'].id}", "/notifications/", "/notifications/settings",
+            "/saved-searches/", "/saved-searches/new?q=solar&kind=technology_transfer"]
 
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)

@@ -133,3 +133,34 @@ def test_blocked_institution_cannot_express_interest_again(browser, db_session, 
     browser.sign_out()
     browser.sign_in("aigerim@water.kz", PASSWORD)
     assert _express(browser, listing.id).status_code == 403
+
+
+def test_the_listing_side_reports_an_interest_to_the_moderators(browser, db_session, make, parties):
+    from portal.moderation.models import ListingReport
+
+    listing = parties["listing"]
+    moderator = make.moderator(listing.center, email="mod@example.org")
+    db_session.commit()
+    interest = _pending_interest(browser, db_session, listing)
+
+    browser.sign_in("aigerim@water.kz", PASSWORD)  # the sender cannot report its own interest
+    assert "Report this expression of interest" not in browser.get(f"/en/interests/{interest.id}").get_data(as_text=True)
+    refused = browser.submit(f"/en/interests/{interest.id}/report", {"reason": "spam"},
+                             page=f"/en/interests/{interest.id}")
+    assert refused.status_code == 403
+    browser.sign_out()
+
+    browser.sign_in("chen@drip.cn", PASSWORD)
+    no_reason = browser.submit(f"/en/interests/{interest.id}/report", {"reason": "", "text": "Sells unrelated pumps."},
+                               page=f"/en/interests/{interest.id}")
+    assert no_reason.status_code == 200 and "Sells unrelated pumps." in no_reason.get_data(as_text=True)
+    browser.submit(f"/en/interests/{interest.id}/report", {"reason": "spam", "text": "Sells unrelated pumps."},
+                   page=f"/en/interests/{interest.id}")
+    browser.sign_out()
+    report = db_session.scalar(select(ListingReport))
+    assert report.interest_id == interest.id and report.listing_id == listing.id
+
+    browser.sign_in(moderator.email, PASSWORD)
+    reports = browser.get("/en/moderation/reports").get_data(as_text=True)
+    assert "About an expression of interest from Turkistan Irrigation Institute" in reports
+    assert "Sells unrelated pumps." in reports and MESSAGE in reports

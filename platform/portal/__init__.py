@@ -55,6 +55,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.mail.views import bp as mail
     from portal.moderation import admin, reports, views as moderation_views  # noqa: F401 - routes
     from portal.moderation.blueprint import bp as moderation
+    from portal.notifications.views import bp as notifications
+    from portal.saved_searches.views import bp as saved_searches
     from portal.taxonomy.views import bp as taxonomy
     from portal.web.views import bp as web
     from portal.web.views import root
@@ -72,3 +74,5 @@ def _register_blueprints(app: Flask) -> None:
     register_localized(app, feeds, "/feeds")
     register_localized(app, moderation, "/moderation")
     register_localized(app, interests, "/interests")
+    register_localized(app, notifications, "/notifications")
+    register_localized(app, saved_searches, "/saved-searches")

@@ -177,7 +177,8 @@ def config_help() -> None:
 def init_app(app: Flask) -> None:
     from portal.i18n.catalogs import translations_cli
     from portal.listings.cli import listings_cli
+    from portal.notifications.cli import notifications_cli
 
     for command in (db_cli, users_cli, moderators_cli, seed_command, reindex_command, config_help,
-                    translations_cli, listings_cli):
+                    translations_cli, listings_cli, notifications_cli):
         app.cli.add_command(command)

@@ -7,8 +7,10 @@ from portal.interests.models import Interest, InterestMessage, InstitutionBlock 
 from portal.listings.models import Listing, ListingTranslation, listing_topics  # noqa: F401
 from portal.mail.models import OutboxMessage  # noqa: F401
 from portal.matching.models import ListingMatch  # noqa: F401
+from portal.notifications.models import Digest, Notification, NotificationPreference  # noqa: F401
 from portal.moderation.models import (  # noqa: F401
     ExpiryReminder, ListingEvent, ListingReport, ListingRevision)
+from portal.saved_searches.models import SavedSearch  # noqa: F401
 from portal.search.models import SearchDocument  # noqa: F401
 from portal.security.models import ThrottleCounter  # noqa: F401
 from portal.taxonomy.models import Center, Topic  # noqa: F401

@@ -27,6 +27,7 @@ from portal.i18n.routing import current_language
 from portal.institutions.models import Institution
 from portal.institutions.services import InstitutionService
 from portal.mail.service import send_to_user
+from portal.saved_searches.services import of_user as saved_searches_of
 from portal.security import reset_throttle, sign_in_throttle
 from portal.web.navigation import redirect_next
 from portal.web.security import csrf_checked_by_form
@@ -211,7 +212,8 @@ def settings():
         current_user.preferred_language = form.preferred_language.data
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.settings", lang_code=current_user.preferred_language))
-    return render_template("accounts/settings.html", form=form, resend_form=PortalForm())
+    return render_template("accounts/settings.html", form=form, resend_form=PortalForm(),
+                           saved_searches=saved_searches_of(db.session, current_user.id))
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,7 +24,12 @@ from portal.interests.services import (
     is_listing_side,
 )
 from portal.listings.models import Listing
+from portal.moderation.forms import ReportForm
+from portal.moderation.models import ReportReason
+from portal.moderation.services import ModerationService
 from portal.mail.service import send_to_user
+from portal.notifications.delivery import notify
+from portal.notifications.kinds import Kind
 from portal.web.navigation import get_or_404
 from portal.web.security import csrf_checked_by_form
 
@@ -40,12 +47,18 @@ def _people(institution_id: int, involved: User | None = None) -> list[User]:
     return spokespeople(db.session, institution_id, involved)
 
 
+KINDS = {"received": Kind.INTEREST_RECEIVED, "accepted": Kind.INTEREST_ANSWERED,
+         "declined": Kind.INTEREST_ANSWERED, "message": Kind.INTEREST_MESSAGE}
+
+
 def _notify(users: list[User], kind: str, interest: Interest) -> None:
     for user in users:
-        send_to_user(db.session, user, "interest_notice", SUBJECTS[kind], kind=kind, interest=interest,
-                     title=interest.listing.content_for(user.preferred_language).title,
-                     link=url_for("interests.thread", interest_id=interest.id, lang_code=user.preferred_language,
-                                  _external=True))
+        notify(user, KINDS[kind], listing=interest.listing, interest=interest,
+               data={"accepted": kind == "accepted"} if KINDS[kind] == Kind.INTEREST_ANSWERED else None,
+               email=partial(send_to_user, db.session, user, "interest_notice", SUBJECTS[kind], kind=kind,
+                             interest=interest, title=interest.listing.content_for(user.preferred_language).title,
+                             link=url_for("interests.thread", interest_id=interest.id,
+                                          lang_code=user.preferred_language, _external=True)))
 
 
 @bp.route("/listings/<int:listing_id>", methods=["POST"])
@@ -91,10 +104,15 @@ def _readable(interest_id: int) -> Interest:
 @bp.route("/<int:interest_id>")
 @login_required
 def thread(interest_id: int):
-    interest = _readable(interest_id)
+    return _render_thread(_readable(interest_id))
+
+
+def _render_thread(interest: Interest, report_form: ReportForm | None = None) -> str:
     accepted = interest.status == InterestStatus.ACCEPTED
+    listing_side = is_listing_side(current_user, interest)
     return render_template(
-        "interests/thread.html", interest=interest, listing_side=is_listing_side(current_user, interest),
+        "interests/thread.html", interest=interest, listing_side=listing_side,
+        report_form=report_form or (ReportForm() if listing_side else None),
         decision_form=DecisionForm(), message_form=MessageForm(),
         outcome_form=OutcomeForm(outcome=interest.outcome.value if interest.outcome else ""),
         contacts={"listing": _people(interest.listing.institution_id, interest.listing.author),
@@ -161,6 +179,23 @@ def outcome(interest_id: int):
         except NotAllowed:
             abort(403)
         flash(_("Saved."), "success")
+    return redirect(url_for("interests.thread", interest_id=interest.id))
+
+
+@bp.route("/<int:interest_id>/report", methods=["POST"])
+@login_required
+@csrf_checked_by_form
+def report(interest_id: int):
+    """The listing's institution tells the moderators about an abusive expression of interest."""
+    interest = _readable(interest_id)
+    if not is_listing_side(current_user, interest):
+        abort(403)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return _render_thread(interest, report_form=form)  # what they wrote stays in the form
+    ModerationService(db.session).report(current_user, interest.listing, ReportReason(form.reason.data),
+                                         (form.text.data or "").strip(), interest=interest)
+    flash(_("Thank you. The moderators will look at your report."), "success")
     return redirect(url_for("interests.thread", interest_id=interest.id))
 
 

@@ -26,7 +26,8 @@ def import_listings(path: Path, skip_bad_rows: bool, publish: bool, dry_run: boo
         rows = read_rows(path)
     except (ValueError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{path}: {error}") from error
-    with current_app.test_request_context():  # form validation needs a request (messages, locale)
+    # Form validation needs a request (messages, locale); links in emails need the public address.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         report = ListingImporter(db.session).run(rows, skip_bad_rows=skip_bad_rows, publish=publish)
         for row in report.rows:
             click.echo(("ok    " if row.ok else "ERROR ") + row.describe())
@@ -64,27 +65,13 @@ def export_listings(fmt: str, output: Path | None) -> None:
 @listings_cli.command("expire")
 def expire_listings() -> None:
     """Send expiry reminders (30 and 7 days before) and expire listings past their date. For cron."""
-    from flask_babel import lazy_gettext as _l
-
     from portal.database import utcnow
-    from portal.mail.service import send_to_user
-    from portal.moderation.expiry import run_expiry
-    from portal.moderation.notifications import recipients
     from portal.listings.changes import listing_changed
-
-    subject = _l("Your listing closes soon")
+    from portal.moderation.expiry import run_expiry
+    from portal.moderation.notifications import remind_before_expiry
 
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        from flask import url_for
-
-        def remind(listing, days: int) -> None:  # noqa: ANN001
-            for user in recipients(listing):
-                send_to_user(db.session, user, "expiry_reminder", subject, days=days, expires_at=listing.expires_at,
-                             title=listing.content_for(user.preferred_language).title,
-                             link=url_for("listings.detail", listing_id=listing.id,
-                                          lang_code=user.preferred_language, _external=True))
-
-        report = run_expiry(db.session, utcnow(), remind, on_change=listing_changed)
+        report = run_expiry(db.session, utcnow(), remind_before_expiry, on_change=listing_changed)
         db.session.commit()
     click.echo(f"reminders sent: {len(report.reminded)}; listings expired: {len(report.expired)}")
 

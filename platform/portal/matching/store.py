@@ -18,6 +18,9 @@ from portal.matching.profile import ListingProfile, build_profile
 from portal.taxonomy.models import Topic
 
 LIMIT = 10
+# A suggestion this good is worth telling the listing's institution about (about the best
+# third of the seeded suggestions; the first suggestion of a listing averages 0.5).
+STRONG_MATCH = 0.35
 
 
 def profile_of(listing: Listing, lexicon: TopicLexicon) -> ListingProfile:
@@ -50,20 +53,28 @@ def _index(session: Session, now: datetime, lexicon: TopicLexicon, leave_out: in
     return MatchIndex(profile_of(listing, lexicon) for listing in _public(session, now) if listing.id != leave_out)
 
 
-def refresh_matches(session: Session, listing: Listing, now: datetime | None = None) -> None:
-    """Recompute ``listing``'s partners (and its place in theirs), or forget it if not public."""
+def refresh_matches(session: Session, listing: Listing, now: datetime | None = None) -> list[tuple[int, int]]:
+    """Recompute ``listing``'s partners (and its place in theirs), or forget it if not public.
+
+    Returns the strong suggestions that are new, as (listing id, partner id) pairs: what the
+    listings' institutions may want to hear about."""
     now = now or utcnow()
     session.flush()
+    involving = or_(ListingMatch.listing_id == listing.id, ListingMatch.partner_id == listing.id)
     if not listing.is_public(now):
-        session.execute(delete(ListingMatch).where(
-            or_(ListingMatch.listing_id == listing.id, ListingMatch.partner_id == listing.id)))
-        return
+        session.execute(delete(ListingMatch).where(involving))
+        return []
+    before = {tuple(row) for row in session.execute(
+        select(ListingMatch.listing_id, ListingMatch.partner_id).where(involving))}
     lexicon = _lexicon(session)
     index = _index(session, now, lexicon, leave_out=listing.id)
     update = on_publish(profile_of(listing, lexicon), index, limit=LIMIT)
     _replace(session, listing.id, update.suggestions)
     for partner_id, suggestion in update.reverse:
         _merge(session, partner_id, suggestion)
+    after = session.execute(select(ListingMatch.listing_id, ListingMatch.partner_id)
+                            .where(involving, ListingMatch.score >= STRONG_MATCH))
+    return sorted(tuple(row) for row in after if tuple(row) not in before)
 
 
 def refresh_all(session: Session, now: datetime | None = None) -> int:

@@ -12,6 +12,7 @@ from portal.database import Base, db_enum, utcnow
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
+    from portal.interests.models import Interest
     from portal.listings.models import Listing
 
 
@@ -148,6 +149,8 @@ class ListingReport(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    # Set when the listing's institution reports an expression of interest it received.
+    interest_id: Mapped[int | None] = mapped_column(ForeignKey("interests.id", ondelete="CASCADE"))
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[ReportReason] = mapped_column(db_enum(ReportReason, "report_reason"))
     text: Mapped[str] = mapped_column(Text, default="")
@@ -158,6 +161,7 @@ class ListingReport(Base):
     handled_at: Mapped[datetime | None]
 
     listing: Mapped[Listing] = relationship()
+    interest: Mapped[Interest | None] = relationship()
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
 
 

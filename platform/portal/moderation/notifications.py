@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
@@ -11,6 +13,8 @@ from portal.institutions.services import spokespeople
 from portal.listings.models import Listing
 from portal.mail.service import send_to_user
 from portal.moderation.models import Action, ListingEvent
+from portal.notifications.delivery import notify
+from portal.notifications.kinds import Kind
 
 SUBJECTS = {
     Action.APPROVED: _l("Your listing is published"),
@@ -19,6 +23,7 @@ SUBJECTS = {
     Action.SUSPENDED: _l("Your listing has been suspended"),
     Action.RESTORED: _l("Your listing is public again"),
 }
+EXPIRY_SUBJECT = _l("Your listing closes soon")
 
 
 def recipients(listing: Listing) -> list[User]:
@@ -30,7 +35,19 @@ def notify_author(listing: Listing, event: ListingEvent, *, is_edit: bool = Fals
     if event.action not in SUBJECTS:
         return
     for user in recipients(listing):
-        send_to_user(db.session, user, "listing_decision", SUBJECTS[event.action], listing=listing, event=event,
-                     is_edit=is_edit, title=listing.content_for(user.preferred_language).title,
-                     link=url_for("listings.detail", listing_id=listing.id, lang_code=user.preferred_language,
-                                  _external=True))
+        notify(user, Kind.LISTING_STATUS, listing=listing, data={"action": event.action.value, "edit": is_edit},
+               email=partial(send_to_user, db.session, user, "listing_decision", SUBJECTS[event.action],
+                             listing=listing, event=event, is_edit=is_edit,
+                             title=listing.content_for(user.preferred_language).title,
+                             link=url_for("listings.detail", listing_id=listing.id,
+                                          lang_code=user.preferred_language, _external=True)))
+
+
+def remind_before_expiry(listing: Listing, days: int) -> None:
+    """The expiry job's reminder, as the author chose to receive news about their listings."""
+    for user in recipients(listing):
+        notify(user, Kind.LISTING_STATUS, listing=listing, data={"days": days},
+               email=partial(send_to_user, db.session, user, "expiry_reminder", EXPIRY_SUBJECT, days=days,
+                             expires_at=listing.expires_at, title=listing.content_for(user.preferred_language).title,
+                             link=url_for("listings.detail", listing_id=listing.id,
+                                          lang_code=user.preferred_language, _external=True)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -31,6 +32,9 @@ from portal.moderation.models import (
     RevisionStatus,
 )
 from portal.moderation.snapshot import apply_snapshot
+
+if TYPE_CHECKING:
+    from portal.interests.models import Interest
 
 
 class NotAllowed(Exception):
@@ -146,8 +150,11 @@ class ModerationService:
         return Outcome(listing, event, revision)
 
     # reports, suspension
-    def report(self, reporter: User, listing: Listing, reason: ReportReason, text: str) -> ListingReport:
-        report = ListingReport(listing_id=listing.id, reporter_id=reporter.id, reason=reason, text=text)
+    def report(self, reporter: User, listing: Listing, reason: ReportReason, text: str,
+               interest: Interest | None = None) -> ListingReport:
+        """A report about ``listing``, or about an ``interest`` its institution received."""
+        report = ListingReport(listing_id=listing.id, reporter_id=reporter.id, reason=reason, text=text,
+                               interest_id=interest.id if interest else None)
         self.session.add(report)
         self.session.flush()
         return report

@@ -38,6 +38,16 @@ def waiting_time(since: datetime) -> str:
     return ngettext("%(num)s day", "%(num)s days", hours // 24)
 
 
+def _unread_notifications() -> int:
+    if not (current_user and current_user.is_authenticated):
+        return 0
+    if "unread_notifications" not in g:
+        from portal.notifications.services import unread_count
+
+        g.unread_notifications = unread_count(db.session, current_user.id)
+    return g.unread_notifications
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["paragraphs"] = paragraphs
@@ -58,4 +68,5 @@ def init_app(app: Flask) -> None:
             "header_centers": g.header_centers,
             "lang": current_language(),
             "pending_members": pending_request_count(current_user) if current_user else 0,
+            "unread_notifications": _unread_notifications(),
         }

@@ -1,0 +1,1 @@
+"""The notification centre, per-type email preferences and the digest job."""

@@ -1,0 +1,1 @@
+"""Searches a member keeps, with alerts of new listings that match them in a digest."""
