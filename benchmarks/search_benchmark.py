@@ -3,6 +3,8 @@
     python benchmarks/search_benchmark.py                       # SQLite, 100,000 listings
     python benchmarks/search_benchmark.py --database postgresql+psycopg://postgres@127.0.0.1:5432/test
     python benchmarks/search_benchmark.py --listings 20000 --no-http
+    python benchmarks/search_benchmark.py --keep              # leave the database, print its URL
+    python benchmarks/search_benchmark.py --reuse URL         # measure a kept database again
 
 Reports p50/p95 latency of typical searches (finder: text index + facets + one page of results)
 and, unless --no-http, requests per second of the search page and of a trivial page of the same
@@ -217,11 +219,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="leave the generated database for --reuse")
+    parser.add_argument("--reuse", metavar="URL", help="measure a database kept by --keep")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     admin = None
-    if args.database:
+    if args.reuse:
+        url = args.reuse
+    elif args.keep and not args.database:
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='portal-bench-kept-')) / 'bench.db'}"
+    elif args.database:
         name = f"portal_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(args.database, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
@@ -231,28 +239,12 @@ def main() -> None:
         url = f"sqlite:///{workdir / 'bench.db'}"
     try:
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark"}, instance_path=workdir)
-        from alembic import command
-
-        from portal.migrations import alembic_config
-
-        with Database.engine(app).begin() as connection:
-            command.upgrade(alembic_config(app, connection), "head")
-        with app.app_context():
-            from seed.loader import load_seed
-
-            load_seed(db.session, app)
-            db.session.commit()
-            print(f"backend: {make_url(url).get_backend_name()}; generating {args.listings:,} listings")
-            generate(db.session, args.listings)
-            from portal.search.index import rebuild_index
-
-            started = time.perf_counter()
-            indexed = rebuild_index(db.session)
-            db.session.commit()
-            print(f"indexed {indexed:,} listings in {time.perf_counter() - started:.1f} s")
-            if make_url(url).get_backend_name() == "postgresql":
-                db.session.execute(text("ANALYZE"))
-                db.session.commit()
+        if args.reuse:
+            migrate(app)  # a database kept by an older version of the portal
+        else:
+            prepare(app, url, args.listings)
+        if args.keep:
+            print(f"kept: --reuse {url}")
         print(f"\n{'query':<32} {'p50 ms':>8} {'p95 ms':>8} {'results':>9}")
         for name, p50, p95, total in measure_queries(app, args.runs):
             print(f"{name:<32} {p50:8.1f} {p95:8.1f} {total:9,}")
@@ -262,10 +254,39 @@ def main() -> None:
                 print(f"{name:<36} {rps:10.1f}")
     finally:
         Database.engine(app).dispose() if "app" in locals() else None
-        if admin is not None:
+        if admin is not None and not args.keep:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def migrate(app) -> None:  # noqa: ANN001
+    from alembic import command
+
+    from portal.migrations import alembic_config
+
+    with Database.engine(app).begin() as connection:
+        command.upgrade(alembic_config(app, connection), "head")
+
+
+def prepare(app, url: str, listings: int) -> None:  # noqa: ANN001
+    """Migrate, seed, generate ``listings`` synthetic listings and index them."""
+    from portal.search.index import rebuild_index
+    from seed.loader import load_seed
+
+    migrate(app)
+    with app.app_context():
+        load_seed(db.session, app)
+        db.session.commit()
+        print(f"backend: {make_url(url).get_backend_name()}; generating {listings:,} listings")
+        generate(db.session, listings)
+        started = time.perf_counter()
+        indexed = rebuild_index(db.session)
+        db.session.commit()
+        print(f"indexed {indexed:,} listings in {time.perf_counter() - started:.1f} s")
+        if make_url(url).get_backend_name() == "postgresql":
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
 
 
 if __name__ == "__main__":

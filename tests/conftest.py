@@ -67,7 +67,12 @@ def db_session(app: Flask) -> Iterator[Session]:
     (as in production) on the same connection, inside the same rolled-back transaction;
     refresh objects after a request to see what it changed."""
     from portal.database import Database
+    from portal.listings import facet_cache
+    from portal.matching import store
 
+    # The last test's listings were rolled back, whatever the search state says.
+    facet_cache.forget_indexes()
+    store.forget_indexes()
     engine = Database.engine(app)
     connection = engine.connect()
     outer = connection.begin()

@@ -22,6 +22,8 @@ PURE_MODULES = [
     "portal.matching.rules",
     "portal.matching.engine",
     "portal.listings.search_params",
+    "portal.listings.facet_index",
+    "portal.notifications.kinds",
     "portal.security.throttle",
     "portal.accounts.tokens",
     "portal.i18n.languages",

@@ -3,14 +3,13 @@
 from portal.accounts.models import User, moderator_scopes  # noqa: F401
 from portal.database import Base  # noqa: F401
 from portal.institutions.models import Institution  # noqa: F401
-from portal.interests.models import Interest, InterestMessage, InstitutionBlock  # noqa: F401
+from portal.interests.models import InstitutionBlock, Interest, InterestMessage  # noqa: F401
 from portal.listings.models import Listing, ListingTranslation, listing_topics  # noqa: F401
 from portal.mail.models import OutboxMessage  # noqa: F401
 from portal.matching.models import ListingMatch  # noqa: F401
+from portal.moderation.models import ExpiryReminder, ListingEvent, ListingReport, ListingRevision  # noqa: F401
 from portal.notifications.models import Digest, Notification, NotificationPreference  # noqa: F401
-from portal.moderation.models import (  # noqa: F401
-    ExpiryReminder, ListingEvent, ListingReport, ListingRevision)
 from portal.saved_searches.models import SavedSearch  # noqa: F401
-from portal.search.models import SearchDocument  # noqa: F401
+from portal.search.models import SearchChange, SearchDocument, SearchState  # noqa: F401
 from portal.security.models import ThrottleCounter  # noqa: F401
 from portal.taxonomy.models import Center, Topic  # noqa: F401

@@ -11,8 +11,8 @@ from portal.extensions import db
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
 from portal.listings.finder import find_listings
 from portal.listings.models import Listing
-from portal.listings.views import SearchVocabulary
 from portal.listings.search_params import parse_params
+from portal.listings.views import SearchVocabulary
 from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404
 
@@ -50,7 +50,7 @@ def list_listings():
                           per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE)
     if params.problems:
         raise _bad_request("; ".join(params.problems))
-    outcome = find_listings(db.session, params)
+    outcome = find_listings(db.session, params, with_topics=True)
     with force_locale(language):
         return jsonify({
             "query": {"q": params.q, "terms": outcome.terms, "sort": params.sort, "lang": language},

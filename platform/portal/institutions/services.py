@@ -67,8 +67,15 @@ class InstitutionService:
     def update(self, actor: User, institution: Institution, details: InstitutionDetails) -> None:
         if not can_manage_institution(actor, institution):
             raise NotAllowed
+        moved_country = details.country != institution.country
         for key, value in details.__dict__.items():
             setattr(institution, key, value)
+        if moved_country:  # the country facet of its listings changes
+            from portal.listings.models import Listing
+            from portal.search.state import note_changes
+
+            note_changes(self.session, self.session.scalars(
+                select(Listing.id).where(Listing.institution_id == institution.id)))
 
     def request_to_join(self, user: User, institution: Institution) -> None:
         if user.institution_id is not None:

@@ -20,8 +20,8 @@ from portal.notifications import services
 from portal.notifications.kinds import Frequency, Kind
 from portal.notifications.models import Notification
 from portal.notifications.texts import describe, target
-from portal.saved_searches.models import Alert, SavedSearch
 from portal.saved_searches import services as saved_searches
+from portal.saved_searches.models import Alert, SavedSearch
 
 DIGEST_SUBJECTS = {Frequency.DAILY: _l("Your daily summary"), Frequency.WEEKLY: _l("Your weekly summary")}
 LISTINGS_PER_SEARCH = 10
@@ -94,8 +94,7 @@ def _new_for(saved: SavedSearch, user: User, now: datetime) -> tuple[int, list[L
     args["sort"] = ["newest"]
     params = parse_params(args, allowed=SearchVocabulary(user.preferred_language).allowed(),
                           per_page=LISTINGS_PER_SEARCH)
-    outcome = find_listings(db.session, params, now=now,
-                            within=(Listing.published_at > saved.checked_at) & (Listing.published_at <= now))
+    outcome = find_listings(db.session, params, now=now, published_after=saved.checked_at)
     return outcome.total, outcome.listings
 
 

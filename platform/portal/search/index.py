@@ -11,44 +11,49 @@ change of text, translations, keywords, topics or center does (``index_listing``
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from typing import Any
 
-from sqlalchemy import (ColumnElement, Integer, Select, any_, bindparam, cast, column, delete, func,
-                        insert, literal, literal_column, select, table, union_all, update)
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
+from sqlalchemy import (
+    Select,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.database import utcnow
-from portal.listings.models import Listing, ListingStatus, listing_topics
+from portal.listings.models import Listing, listing_topics
 from portal.search.analyzer import join_tokens, texts_tokens
-from portal.search.models import (FTS_TABLE, SEARCH_DOCUMENTS_TABLE, TOKEN_COLUMNS,
-                                  TSVECTOR_COLUMNS, SearchDocument)
-from portal.search.query import Alternative, QueryTerm, parse_query
-from portal.search.ranking import (FIELDS, SearchResult, TermMatches, documents_with_term,
-                                   matching_documents, order_by_relevance, score_documents)
-
-_ID_CHUNK = 500  # ids per IN (…) list: well under SQLite's bound-parameter limit
+from portal.search.models import (
+    FTS_TABLE,
+    SEARCH_DOCUMENTS_TABLE,
+    TOKEN_COLUMNS,
+    TSVECTOR_COLUMNS,
+    SearchDocument,
+)
+from portal.search.query import Alternative, QueryTerm
+from portal.search.ranking import TEXT_FIELDS, TextMatches
+from portal.search.state import note_changes
 
 # --- Building and storing documents -------------------------------------------------------
 
 
 def document_tokens(listing: Listing) -> dict[str, str]:
-    """Token columns for a listing: every language version, keywords, and the labels of its
-    topics and center in every language (so an English label finds a Russian listing)."""
+    """Token columns for a listing: every language version and its keywords. Its topics' and
+    center's labels, in every language, are matched by the facet index instead (a label names
+    thousands of listings; one bitset beats as many index rows), so that column stays empty."""
     versions = listing.translations
     titles = [(version.language, version.title) for version in versions]
     bodies = [(version.language, version.summary) for version in versions]
     bodies += [(version.language, version.description) for version in versions]
     bodies += [(None, keyword) for keyword in listing.keywords or []]  # language unknown
-    labelled = [*listing.topics, *([listing.center] if listing.center else [])]
-    labels = [(language, name) for item in labelled for language, name in item.names.items()]
     return {
         TOKEN_COLUMNS["title"]: join_tokens(texts_tokens(titles)),
         TOKEN_COLUMNS["body"]: join_tokens(texts_tokens(bodies)),
-        TOKEN_COLUMNS["taxonomy"]: join_tokens(texts_tokens(labels)),
+        TOKEN_COLUMNS["taxonomy"]: "",
     }
 
 
@@ -67,12 +72,14 @@ def index_listing(session: Session, listing: Listing) -> None:
     elif tuple(stored) != tuple(values.values()):
         session.execute(update(SearchDocument).where(SearchDocument.listing_id == listing.id)
                         .values(**values, updated_at=utcnow()))
+    note_changes(session, [listing.id])  # its status, dates or facets may have changed too
 
 
 def remove_listing(session: Session, listing_id: int) -> None:
     """Drop a listing from the index (deleting the listing does this by itself: CASCADE)."""
     session.execute(delete(SearchDocument).where(SearchDocument.listing_id == listing_id)
                     .execution_options(synchronize_session=False))
+    note_changes(session, [listing_id])
 
 
 def reindex_listing(session: Session, listing_id: int) -> None:
@@ -86,22 +93,22 @@ def reindex_listing(session: Session, listing_id: int) -> None:
 
 def reindex_taxonomy(session: Session, *, topic_id: int | None = None,
                      center_id: int | None = None) -> int:
-    """Reindex the listings labelled by a topic or center whose names changed; returns how many."""
+    """After a topic or center was renamed: its labels live in every facet index, which this
+    makes rebuild. Returns how many listings carry the label."""
     ids: set[int] = set()
     if topic_id is not None:
         ids |= set(session.scalars(select(listing_topics.c.listing_id)
                                    .where(listing_topics.c.topic_id == topic_id)))
     if center_id is not None:
         ids |= set(session.scalars(select(Listing.id).where(Listing.center_id == center_id)))
-    for chunk in _chunks(sorted(ids)):
-        for listing in session.scalars(_listings_with_text().where(Listing.id.in_(chunk))):
-            index_listing(session, listing)
+    note_changes(session, None)
     return len(ids)
 
 
 def rebuild_index(session: Session, batch_size: int = 500) -> int:
     """Index every listing afresh (after the migration, or to repair); returns how many."""
     session.execute(delete(SearchDocument).execution_options(synchronize_session=False))
+    note_changes(session, None)
     indexed, last_id = 0, 0
     while True:
         batch = session.scalars(_listings_with_text().where(Listing.id > last_id)
@@ -124,99 +131,49 @@ def _listings_with_text() -> Select[tuple[Listing]]:
 # --- Searching -----------------------------------------------------------------------------
 
 
-def search_listing_ids(session: Session, query_text: str, *,
-                       now: datetime | None = None) -> SearchResult:
-    """Scores of the visible listings having every query term; ``terms`` empty when the query
-    has nothing to search for. Intersect ``scores`` with facet filters, then order the ids
-    (``order_listing_ids``, or ``ranking.order_by_relevance`` with published dates at hand)."""
-    terms = parse_query(query_text)
-    labels = [term.label for term in terms]
+def text_matches(session: Session, terms: Sequence[QueryTerm]) -> list[TextMatches]:
+    """Per query term, the documents (whatever their status) having it in the title and in the
+    body. Taxonomy labels are matched by the facet index, and visibility, AND and ranking are
+    decided there too (``listings.facet_index``), the same way on both databases."""
     if not terms:
-        return SearchResult(terms=[])
-    with _index_scans_only(session):
-        matches = _matches_of_every_term(session, terms)
-    if not matches:
-        return SearchResult(terms=labels)  # AND found nothing: no silent OR
-    candidates = matching_documents(matches)
-    visible = _visible_among(session, candidates, now or utcnow())
-    # Term statistics cover the whole index, as Lucene's do; only the results are filtered.
-    scores = score_documents(matches, _document_count(session))
-    return SearchResult(terms=labels, scores={id_: scores[id_] for id_ in visible})
-
-
-def _matches_of_every_term(session: Session, terms: Sequence[QueryTerm]) -> list[TermMatches]:
-    """Per term, the documents having it in each field; empty as soon as the AND fails."""
-    field_query = _sqlite_field_query if _dialect(session) == "sqlite" else _postgresql_field_query
-    matches: list[TermMatches] = []
-    candidates: set[int] | None = None
-    for term in terms:
-        term_matches = _term_matches(session, [field_query(field, term.alternatives)
-                                               for field in FIELDS])
-        found = documents_with_term(term_matches)
-        candidates = found if candidates is None else candidates & found
-        if not candidates:
-            return []
-        matches.append(term_matches)
-    return matches
+        return []
+    with _driver_cursor(session) as cursor:
+        dialect = _dialect(session)
+        return [(term.alternatives, _term_matches(cursor, dialect, term.alternatives)) for term in terms]
 
 
 @contextmanager
-def _index_scans_only(session: Session) -> Iterator[None]:
-    """On PostgreSQL, keep the planner on the GIN indexes for the candidate lookups.
+def _driver_cursor(session: Session) -> Iterator[Any]:
+    """The driver's own cursor on the session's connection: a common word returns some
+    10,000 ids per field, and rows through SQLAlchemy's results cost more than the index
+    lookup itself (measured at 100,000 listings: 18 ms against 5 ms on SQLite).
 
-    It prices ``@@`` on a sequential scan as if it were free, but each row costs detoasting a
-    tsvector of a few KB: at 20,000 listings a common word took 260 ms that way against 10 ms
-    through the index (measured). The setting is local to the transaction and put back.
-    """
-    if _dialect(session) != "postgresql":
-        yield
-        return
-    previous = session.scalar(select(func.current_setting("enable_seqscan")))
-    session.execute(select(func.set_config("enable_seqscan", "off", True)))
+    On PostgreSQL it also keeps the planner on the GIN indexes: it prices ``@@`` on a
+    sequential scan as if it were free, but each row costs detoasting a tsvector of a few
+    KB (at 20,000 listings a common word took 260 ms that way against 10 ms through the
+    index, measured). The setting is local to the transaction and put back."""
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    postgresql = _dialect(session) == "postgresql"
     try:
-        yield
+        if postgresql:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        yield cursor
     finally:
-        session.execute(select(func.set_config("enable_seqscan", previous, True)))
+        if postgresql:
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        cursor.close()
 
 
-def order_listing_ids(session: Session, scores: dict[int, float],
-                      listing_ids: Iterable[int] | None = None) -> list[int]:
-    """``listing_ids`` (default: all scored ones) by score, then newest published, then id."""
-    wanted = set(scores if listing_ids is None else listing_ids) & scores.keys()
-    rows = session.execute(select(Listing.id, Listing.published_at)
-                           .where(_one_of(session, Listing.id, wanted)))
-    published = {listing_id: published_at for listing_id, published_at in rows}
-    return order_by_relevance({listing_id: scores[listing_id] for listing_id in wanted}, published)
-
-
-def _visible_among(session: Session, ids: set[int], now: datetime) -> set[int]:
-    # Visibility is checked now, not indexed: expiry and withdrawal need no reindexing.
-    return set(session.scalars(select(Listing.id).where(
-        _one_of(session, Listing.id, ids),
-        Listing.status == ListingStatus.PUBLISHED, Listing.expires_at > now)))
-
-
-def _document_count(session: Session) -> int:
-    # Every listing has a search document; counting listings reads a small index, while
-    # counting search_documents would read all their tokens on SQLite.
-    return session.scalar(select(func.count(Listing.id))) or 0
-
-
-def _term_matches(session: Session, field_queries: Sequence[Select[tuple[str, int]]]) -> TermMatches:
-    # One round trip per term: the three fields' lookups as one UNION ALL.
-    matches: dict[str, set[int]] = {field: set() for field in FIELDS}
-    for field, listing_id in session.execute(union_all(*field_queries)):
-        matches[field].add(listing_id)
+def _term_matches(cursor: Any, dialect: str, alternatives: Sequence[Alternative]) -> dict[str, set[int]]:
+    """The documents having the term in the title and in the body."""
+    matches: dict[str, set[int]] = {}
+    for field in TEXT_FIELDS:
+        if dialect == "sqlite":
+            cursor.execute(_SQLITE_FIELD_SQL, (_fts5_match(field, alternatives),))
+        else:
+            cursor.execute(_POSTGRESQL_FIELD_SQL[field], (_tsquery(alternatives),))
+        matches[field] = {row[0] for row in cursor.fetchall()}
     return matches
-
-
-def _one_of(session: Session, id_column: ColumnElement[int],
-            ids: Collection[int]) -> ColumnElement[bool]:
-    """``id_column IN ids`` as one bound parameter however many ids (no variable limit)."""
-    if _dialect(session) == "postgresql":
-        return id_column == any_(bindparam("listing_ids", sorted(ids), type_=ARRAY(Integer)))
-    listed = func.json_each(bindparam("listing_ids", json.dumps(sorted(ids))))
-    return id_column.in_(select(literal_column("value")).select_from(listed))
 
 
 def _dialect(session: Session) -> str:
@@ -224,14 +181,12 @@ def _dialect(session: Session) -> str:
 
 
 # SQLite: the FTS5 table's rowid is the listing id (external content on search_documents).
-_FTS = table(FTS_TABLE, column("rowid", Integer))
+_SQLITE_FIELD_SQL = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
 
 
-def _sqlite_field_query(field: str, alternatives: Sequence[Alternative]) -> Select[tuple[str, int]]:
+def _fts5_match(field: str, alternatives: Sequence[Alternative]) -> str:
     phrases = " OR ".join(_fts5_phrase(alternative) for alternative in alternatives)
-    match = f"{TOKEN_COLUMNS[field]} : ({phrases})"  # our own column filter and quoted tokens
-    return (select(literal(field).label("field"), _FTS.c.rowid.label("listing_id"))
-            .where(literal_column(FTS_TABLE).op("MATCH")(match)))
+    return f"{TOKEN_COLUMNS[field]} : ({phrases})"  # our own column filter and quoted tokens
 
 
 def _fts5_phrase(alternative: Alternative) -> str:
@@ -240,16 +195,13 @@ def _fts5_phrase(alternative: Alternative) -> str:
 
 
 # PostgreSQL: generated tsvector columns beside the token columns, each with a GIN index.
-_DOCUMENTS = table(SEARCH_DOCUMENTS_TABLE, column("listing_id", Integer),
-                   *(column(name, TSVECTOR) for name in TSVECTOR_COLUMNS.values()))
+_POSTGRESQL_FIELD_SQL = {
+    field: f"SELECT listing_id FROM {SEARCH_DOCUMENTS_TABLE} WHERE {column} @@ CAST(%s AS tsquery)"
+    for field, column in TSVECTOR_COLUMNS.items()}
 
 
-def _postgresql_field_query(field: str,
-                            alternatives: Sequence[Alternative]) -> Select[tuple[str, int]]:
-    tsquery = " | ".join(_tsquery_lexeme(alternative) for alternative in alternatives)
-    vector = _DOCUMENTS.c[TSVECTOR_COLUMNS[field]]
-    return (select(literal(field).label("field"), _DOCUMENTS.c.listing_id)
-            .where(vector.op("@@")(cast(literal(tsquery), TSQUERY))))
+def _tsquery(alternatives: Sequence[Alternative]) -> str:
+    return " | ".join(_tsquery_lexeme(alternative) for alternative in alternatives)
 
 
 def _tsquery_lexeme(alternative: Alternative) -> str:
@@ -258,10 +210,5 @@ def _tsquery_lexeme(alternative: Alternative) -> str:
     return quoted + ":*" if alternative.prefix else quoted
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), _ID_CHUNK):
-        yield ids[start:start + _ID_CHUNK]
-
-
-__all__ = ["document_tokens", "index_listing", "rebuild_index", "reindex_listing",
-           "reindex_taxonomy", "remove_listing", "search_listing_ids", "order_listing_ids"]
+__all__ = ["document_tokens", "index_listing", "note_changes", "rebuild_index", "reindex_listing",
+           "reindex_taxonomy", "remove_listing", "text_matches"]

@@ -11,14 +11,21 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from portal.search.query import Alternative
+
 TITLE, BODY, TAXONOMY = "title", "body", "taxonomy"
 FIELDS: tuple[str, ...] = (TITLE, BODY, TAXONOMY)
+#: The fields the database's text index answers for; taxonomy labels are matched by the facet
+#: index (``listings.facet_index``).
+TEXT_FIELDS: tuple[str, ...] = (TITLE, BODY)
 # A word in the title says most about a listing; a topic label names what it is about, the
 # body merely mentions it.
 FIELD_WEIGHTS: Mapping[str, float] = {TITLE: 3.0, TAXONOMY: 2.0, BODY: 1.0}
 
 #: For one query term: field -> ids of the documents having the term there.
 TermMatches = Mapping[str, Set[int]]
+#: For one query term: its alternatives (see ``query``), and its matches in the text fields.
+TextMatches = tuple[Sequence[Alternative], TermMatches]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.i18n.routing import current_language
 from portal.listings.finder import find_listings
-from portal.listings.models import Listing
 from portal.listings.search_params import SORTS
 from portal.listings.views import PER_PAGE, SearchVocabulary, search_params
 from portal.taxonomy.models import Center
@@ -23,7 +22,7 @@ def center(slug: str):
         abort(404)
     vocabulary = SearchVocabulary(current_language())
     params = search_params(vocabulary)
-    outcome = find_listings(db.session, params, within=Listing.center_id == center.id)
+    outcome = find_listings(db.session, params, center=center.slug)
     outcome.facets["centers"] = []  # the page is the center filter
     return render_template("taxonomy/center.html", center=center, outcome=outcome, params=params,
                            vocabulary=vocabulary, page=Page.of(params.page, PER_PAGE, outcome.total),

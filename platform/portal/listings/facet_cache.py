@@ -1,0 +1,110 @@
+"""The facet index of each app process, kept in step with the database through the change
+log of ``search.state``: a search first compares the index's token with the database's, then
+re-reads only the listings changed since, or rebuilds when that cannot be known. The
+database stays the only source of truth; a restart only costs one rebuild.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+
+from sqlalchemy import String as SqlString
+from sqlalchemy import func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from portal.institutions.models import Institution
+from portal.listings.facet_index import FacetIndex, ListingFacts, timestamp
+from portal.listings.models import Listing, ListingStatus, ListingTranslation, listing_topics
+from portal.search.analyzer import texts_tokens
+from portal.search.state import changed_since, current_token, database_key
+from portal.taxonomy.models import Center, Topic
+
+REBUILD_AFTER_APPENDED = 0.05  # share of moved listings after which a rebuild re-sorts the slots
+REBUILD_AFTER_SECONDS = 6 * 3600  # heals anything changed behind the portal's back (hand-run SQL)
+
+_lock = threading.Lock()
+_indexes: dict[str, FacetIndex] = {}  # by database URL: one process may serve tests on several
+
+
+def current_index(session: Session, now: datetime) -> FacetIndex:
+    key, token = database_key(session), current_token(session)
+    with _lock:
+        index = _indexes.get(key)
+        if index is not None and index.generation == token and not _stale(index):
+            return index
+        if index is None or _stale(index) or not _catch_up(session, index, now):
+            index = _build(session, token, now)
+            _indexes[key] = index
+        return index
+
+
+def forget_indexes() -> None:
+    """Drop every process-local index (tests that swap databases under one URL)."""
+    with _lock:
+        _indexes.clear()
+
+
+def _stale(index: FacetIndex) -> bool:
+    too_many_moved = index.appended > max(1000, REBUILD_AFTER_APPENDED * max(index.live, 1))
+    return too_many_moved or time.time() - index.built_at > REBUILD_AFTER_SECONDS
+
+
+def _catch_up(session: Session, index: FacetIndex, now: datetime) -> bool:
+    """Apply the changes made since the index's token; False when they cannot be known."""
+    changes = changed_since(session, index.generation)
+    if changes is None:
+        return False
+    token, changed = changes
+    if changed:
+        published = {facts.id: facts for facts in _load(session, now, changed)}
+        index.replace(changed, published, generation=token, document_count=_document_count(session))
+    return True
+
+
+def _build(session: Session, token: str, now: datetime) -> FacetIndex:
+    return FacetIndex.build(_load(session, now), generation=token, built_at=time.time(),
+                            document_count=_document_count(session), labels=_labels(session))
+
+
+def _labels(session: Session) -> dict[tuple[str, str], frozenset[str]]:
+    """The tokens of every topic's and center's names in all their languages."""
+    labels = {}
+    for facet, model in (("centers", Center), ("topics", Topic)):
+        for slug, names in session.execute(select(model.slug, model.names)):
+            labels[(facet, slug)] = frozenset(texts_tokens((language, name) for language, name in names.items()))
+    return labels
+
+
+def _document_count(session: Session) -> int:
+    return session.scalar(select(func.count(Listing.id))) or 0
+
+
+def _load(session: Session, now: datetime, ids: list[int] | None = None) -> list[ListingFacts]:
+    """Facts of the published, unexpired listings (all, or among ``ids``)."""
+    where = [Listing.status == ListingStatus.PUBLISHED, Listing.expires_at > now]
+    chunks = [None] if ids is None else [ids[start:start + 500] for start in range(0, len(ids), 500)]
+    rows, topics, languages = [], {}, {}
+    for chunk in chunks:
+        scope = [*where, Listing.id.in_(chunk)] if chunk is not None else where
+        rows += session.execute(
+            select(Listing.id, Center.slug, type_coerce(Listing.kind, SqlString),
+                   type_coerce(Listing.direction, SqlString), Institution.country, Listing.trl,
+                   Listing.published_at, Listing.expires_at)
+            .join(Center, Center.id == Listing.center_id).join(Institution, Institution.id == Listing.institution_id)
+            .where(*scope)).all()
+        listed = select(Listing.id).where(*scope)
+        for listing_id, slug in session.execute(
+                select(listing_topics.c.listing_id, Topic.slug).join(Topic, Topic.id == listing_topics.c.topic_id)
+                .where(listing_topics.c.listing_id.in_(listed))):
+            topics.setdefault(listing_id, []).append(slug)
+        for listing_id, language in session.execute(
+                select(ListingTranslation.listing_id, ListingTranslation.language)
+                .where(ListingTranslation.listing_id.in_(listed))):
+            languages.setdefault(listing_id, []).append(language)
+    return [ListingFacts(id=listing_id, center=center, kind=kind, direction=direction, country=country,
+                         topics=tuple(sorted(topics.get(listing_id, ()))),
+                         languages=tuple(sorted(languages.get(listing_id, ()))), trl=trl,
+                         published_at=timestamp(published_at), expires_at=timestamp(expires_at))
+            for listing_id, center, kind, direction, country, trl, published_at, expires_at in rows]

@@ -1,0 +1,364 @@
+"""Facet counts, filters and result order for listing search, on bitsets. Pure Python.
+
+Every published listing has a *slot*; each facet value keeps the set of slots having it as one
+Python integer used as a bitset, so intersecting 100,000 listings with a filter is one ``&`` and
+counting a facet value is one ``bit_count()``. Slots are numbered newest first, so within a
+relevance tier the lowest slots are the newest listings, which is the tie-break the ranking
+asks for (``ranking.order_by_relevance``): score, then newest published, then highest id.
+
+A query term matches a listing's title or body through the database's text index (the caller
+passes those ids in), and its taxonomy when the term is in the label, in any of the eight
+languages, of one of its topics or its center: the index keeps the labels' tokens and expands a
+matching label to its listings with one bitset, so a term naming a topic held by 10,000
+listings costs no lookup of 10,000 rows.
+
+Listings changed after the index was built are moved to new slots at the end (their old slot
+is emptied); ordering looks at those few explicitly, so results stay exact until the next
+rebuild sorts everything again. The caller (``facet_cache``) keeps the index in step with the
+database and decides when to rebuild.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from portal.listings.search_params import SearchParams
+from portal.search.query import Alternative
+from portal.search.ranking import (
+    BODY,
+    FIELD_WEIGHTS,
+    FIELDS,
+    TAXONOMY,
+    TITLE,
+    TextMatches,
+    inverse_document_frequency,
+)
+
+FACETS = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl")
+_NONZERO_BYTE = re.compile(rb"[^\x00]")
+
+
+@dataclass(frozen=True)
+class ListingFacts:
+    """What search needs of a published listing, besides its text."""
+
+    id: int
+    center: str
+    kind: str
+    direction: str
+    country: str
+    topics: tuple[str, ...]
+    languages: tuple[str, ...]
+    trl: int | None
+    published_at: float  # POSIX timestamps; -inf when never published
+    expires_at: float
+
+    def values(self, facet: str) -> tuple[str, ...]:
+        if facet == "centers":
+            return (self.center,)
+        if facet == "kinds":
+            return (self.kind,)
+        if facet == "directions":
+            return (self.direction,)
+        if facet == "countries":
+            return (self.country,)
+        if facet == "topics":
+            return self.topics
+        if facet == "languages":
+            return self.languages
+        return (str(self.trl),) if self.trl is not None else ()
+
+    def order_key(self) -> tuple[float, int]:
+        """Ascending order = newest first, then highest id first."""
+        return (-self.published_at, -self.id)
+
+
+@dataclass
+class Found:
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    page_ids: list[int]
+
+
+@dataclass
+class FacetIndex:
+    generation: str  # the database's search state this index reflects
+    built_at: float
+    document_count: int  # every listing, whatever its status: the idf's N, as the text index has
+    # Per slot, in compact arrays (100,000 listings take a few MB): listing id (0 once the
+    # listing moved to another slot), publication and expiry timestamps.
+    ids: array = field(default_factory=lambda: array("q"))
+    published: array = field(default_factory=lambda: array("d"))
+    expires: array = field(default_factory=lambda: array("d"))
+    slot_list: array = field(default_factory=lambda: array("q"))  # by listing id; -1: no slot
+    bits: dict[str, dict[str, int]] = field(default_factory=lambda: {name: {} for name in FACETS})
+    occupied: int = 0  # slots holding a listing now
+    live: int = 0  # how many
+    sorted_slots: int = 0  # slots [0, sorted_slots) are in order; later ones were appended
+    expiry_times: array = field(default_factory=lambda: array("d"))  # sorted, with
+    expiry_slots: array = field(default_factory=lambda: array("q"))  # the slot of each
+    # (facet, value) -> tokens of its labels in every language, for "centers" and "topics"
+    labels: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+    # --- building and changing -------------------------------------------------------------
+
+    @classmethod
+    def build(cls, listings: Iterable[ListingFacts], *, generation: str, built_at: float,
+              document_count: int, labels: Mapping[tuple[str, str], frozenset[str]]) -> FacetIndex:
+        index = cls(generation=generation, built_at=built_at, document_count=document_count, labels=labels)
+        ordered = sorted(listings, key=ListingFacts.order_key)
+        builders: dict[str, dict[str, bytearray]] = {name: {} for name in FACETS}
+        size = (len(ordered) + 7) // 8
+        for slot, facts in enumerate(ordered):
+            for name in FACETS:
+                for value in facts.values(name):
+                    buffer = builders[name].get(value)
+                    if buffer is None:
+                        buffer = builders[name][value] = bytearray(size)
+                    buffer[slot >> 3] |= 1 << (slot & 7)
+        index.bits = {name: {value: int.from_bytes(buffer, "little") for value, buffer in values.items()}
+                      for name, values in builders.items()}
+        index.ids = array("q", (facts.id for facts in ordered))
+        index.published = array("d", (facts.published_at for facts in ordered))
+        index.expires = array("d", (facts.expires_at for facts in ordered))
+        index.slot_list = array("q", [-1]) * (max(index.ids, default=0) + 1)
+        for slot, listing_id in enumerate(index.ids):
+            index.slot_list[listing_id] = slot
+        index.occupied = (1 << len(ordered)) - 1
+        index.live = index.sorted_slots = len(ordered)
+        by_expiry = sorted(range(len(ordered)), key=index.expires.__getitem__)
+        index.expiry_times = array("d", (index.expires[slot] for slot in by_expiry))
+        index.expiry_slots = array("q", by_expiry)
+        return index
+
+    def replace(self, listing_ids: Iterable[int], published: Mapping[int, ListingFacts], *,
+                generation: str, document_count: int) -> None:
+        """Take changed listings: each leaves its slot; the ones still published get a new one."""
+        for listing_id in listing_ids:
+            if listing_id < len(self.slot_list) and self.slot_list[listing_id] >= 0:
+                self._clear(self.slot_list[listing_id])
+                self.slot_list[listing_id] = -1
+            facts = published.get(listing_id)
+            if facts is not None:
+                self._append(facts)
+        self.generation = generation
+        self.document_count = document_count
+
+    @property
+    def appended(self) -> int:
+        return len(self.ids) - self.sorted_slots
+
+    def _clear(self, slot: int) -> None:
+        # Changes are rare next to searches: clearing the bit everywhere beats keeping each
+        # slot's values around.
+        mask = ~(1 << slot)
+        for values in self.bits.values():
+            for value in values:
+                values[value] &= mask
+        self.occupied &= mask
+        self.live -= 1
+        self.ids[slot] = 0
+
+    def _append(self, facts: ListingFacts) -> None:
+        slot = len(self.ids)
+        self.ids.append(facts.id)
+        self.published.append(facts.published_at)
+        self.expires.append(facts.expires_at)
+        self._reach(facts.id)
+        self.slot_list[facts.id] = slot
+        bit = 1 << slot
+        for name in FACETS:
+            for value in facts.values(name):
+                self.bits[name][value] = self.bits[name].get(value, 0) | bit
+        self.occupied |= bit
+        self.live += 1
+        position = bisect.bisect_right(self.expiry_times, facts.expires_at)
+        self.expiry_times.insert(position, facts.expires_at)
+        self.expiry_slots.insert(position, slot)
+
+    def _reach(self, listing_id: int) -> None:
+        if listing_id >= len(self.slot_list):
+            self.slot_list.extend(array("q", [-1]) * (listing_id + 1 - len(self.slot_list)))
+
+    def _order_key(self, slot: int) -> tuple[float, int]:
+        return (-self.published[slot], -self.ids[slot])
+
+    # --- searching -------------------------------------------------------------------------
+
+    def slots_of(self, listing_ids: Collection[int]) -> int:
+        """The bitset of those listings that are in the index.
+
+        One ASCII digit per slot, then ``int(…, 2)``: three times faster than setting bits one
+        by one for the 10,000 ids of a common word. Ids outside the index land on slot -1, the
+        extra digit at the end, which the mask drops."""
+        if not listing_ids:
+            return 0
+        self._reach(max(listing_ids))
+        slots = len(self.ids)
+        digits = bytearray(b"0") * (slots + 1)
+        for slot in map(self.slot_list.__getitem__, listing_ids):
+            digits[slot] = 49  # "1"
+        digits.reverse()
+        return int(digits, 2) & ((1 << slots) - 1)
+
+    def published_since(self, moment: float) -> int:
+        """Slots of listings published after ``moment`` (for alerts, run by a daily job)."""
+        buffer = bytearray((len(self.ids) + 7) // 8)
+        for slot, published in enumerate(self.published):
+            if published > moment:
+                buffer[slot >> 3] |= 1 << (slot & 7)
+        return int.from_bytes(buffer, "little") & self.occupied
+
+    def visible(self, now: float) -> int:
+        """Occupied slots whose listing has not expired by ``now``."""
+        expired = 0
+        for slot in self.expiry_slots[:bisect.bisect_right(self.expiry_times, now)]:
+            expired |= 1 << slot
+        return self.occupied & ~expired
+
+    def search(self, params: SearchParams, *, now: float, terms: Sequence[TextMatches] | None = None,
+               within: int | None = None) -> Found:
+        """``terms``: the query's terms with their title and body matches (None: no text
+        query). ``within`` narrows everything to a bitset (a center's page, an alert's news)."""
+        base = self.visible(now) if within is None else self.visible(now) & within
+        tiers: list[tuple[float, int]] | None = None
+        if terms is not None:
+            tiers = self._score_tiers(terms, base)
+            base = 0
+            for _score, bits in tiers:
+                base |= bits
+        filters = self._filters(params)
+        facets = {}
+        for name in FACETS:
+            narrowed = base
+            for other, bits in filters.items():
+                if other != name:
+                    narrowed &= bits
+            facets[name] = self._counts(name, narrowed)
+        matching = base
+        for bits in filters.values():
+            matching &= bits
+        start = (params.page - 1) * params.per_page
+        wanted = start + params.per_page
+        if params.sort == "closing":
+            ordered = sorted(self._slots(matching), key=lambda slot: (self.expires[slot], self.ids[slot]))
+            page = ordered[start:wanted]
+        elif params.sort == "newest" or tiers is None:
+            page = self._first(matching, wanted)[start:]
+        else:
+            page = []
+            for _score, bits in tiers:
+                if len(page) >= wanted:
+                    break
+                page += self._first(bits & matching, wanted - len(page))
+            page = page[start:wanted]
+        return Found(total=matching.bit_count(), facets=facets, page_ids=[self.ids[slot] for slot in page])
+
+    def labelled(self, alternatives: Sequence[Alternative]) -> int:
+        """Slots of the listings whose topic or center label has the term."""
+        bits = 0
+        for (facet, value), tokens in self.labels.items():
+            if any(_has(tokens, alternative) for alternative in alternatives):
+                bits |= self.bits[facet].get(value, 0)
+        return bits
+
+    def _score_tiers(self, terms: Sequence[TextMatches], base: int) -> list[tuple[float, int]]:
+        """The matching slots split by score, best first. A score sums, term by term and field
+        by field in that order (as ``ranking.score_documents`` does), the term's idf times the
+        weight of each field having it. The idf counts the documents having the term in their
+        text, published or not, as the text index does, plus the public ones labelled with it."""
+        per_term = []
+        matched = base
+        for alternatives, matches in terms:
+            in_text = set(matches.get(TITLE, ())) | set(matches.get(BODY, ()))
+            fields = {TITLE: self.slots_of(matches.get(TITLE, ())), BODY: self.slots_of(matches.get(BODY, ())),
+                      TAXONOMY: self.labelled(alternatives)}
+            only_labelled = fields[TAXONOMY] & ~(fields[TITLE] | fields[BODY])
+            matched &= fields[TITLE] | fields[BODY] | fields[TAXONOMY]
+            frequency = len(in_text) + only_labelled.bit_count()
+            per_term.append((inverse_document_frequency(frequency, self.document_count), fields))
+        parts = [(0.0, matched)] if matched else []
+        for idf, fields in per_term:
+            for name in FIELDS:
+                weight = idf * FIELD_WEIGHTS.get(name, 0.0)
+                split = []
+                for score, bits in parts:
+                    having = bits & fields[name]
+                    if having:
+                        split.append((score + weight, having))
+                    if bits & ~fields[name]:
+                        split.append((score, bits & ~fields[name]))
+                parts = split
+        merged: dict[float, int] = {}
+        for score, bits in parts:
+            merged[score] = merged.get(score, 0) | bits
+        return sorted(merged.items(), key=lambda item: -item[0])
+
+    def _filters(self, params: SearchParams) -> dict[str, int]:
+        filters = {}
+        for name in ("centers", "kinds", "directions", "countries", "topics", "languages"):
+            chosen: Set[str] = set(getattr(params, name))
+            if chosen:
+                filters[name] = self._union(name, chosen)
+        if params.trl_min is not None or params.trl_max is not None:
+            low, high = params.trl_min or 1, params.trl_max or 9
+            filters["trl"] = self._union("trl", {str(level) for level in range(low, high + 1)})
+        return filters
+
+    def _union(self, name: str, values: Set[str]) -> int:
+        bits = 0
+        for value in values:
+            bits |= self.bits[name].get(value, 0)
+        return bits
+
+    def _counts(self, name: str, within: int) -> list[tuple[str, int]]:
+        counts = [(value, count) for value, bits in self.bits[name].items()
+                  if (count := (bits & within).bit_count())]
+        return sorted(counts, key=lambda item: (-item[1], item[0]))
+
+    def _first(self, bits: int, count: int) -> list[int]:
+        """The first ``count`` slots of ``bits`` in result order (newest first)."""
+        if count <= 0 or not bits:
+            return []
+        in_order = bits & ((1 << self.sorted_slots) - 1)
+        late = bits >> self.sorted_slots
+        taken = []
+        for slot in self._slots(in_order):
+            taken.append(slot)
+            if len(taken) >= count:
+                break
+        if late:
+            appended = [self.sorted_slots + offset for offset in self._slots(late)]
+            taken = sorted(taken + appended, key=self._order_key)[:count]
+        return taken
+
+    @staticmethod
+    def _slots(bits: int) -> Iterator[int]:
+        """Set bits in ascending order, skipping empty bytes quickly."""
+        if not bits:
+            return
+        data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+        for match in _NONZERO_BYTE.finditer(data):
+            position = match.start()
+            byte = data[position]
+            base = position << 3
+            while byte:
+                low = byte & -byte
+                yield base + low.bit_length() - 1
+                byte ^= low
+
+
+def _has(tokens: frozenset[str], alternative: Alternative) -> bool:
+    if not alternative.prefix:
+        return alternative.token in tokens
+    return any(token.startswith(alternative.token) for token in tokens)
+
+
+def timestamp(value: datetime | None) -> float:
+    return value.timestamp() if value is not None else -math.inf

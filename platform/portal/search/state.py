@@ -1,0 +1,64 @@
+"""Which listings changed for search and matching, in the database, for every app process.
+
+Every change to what search or suggestions show (publication, edits, withdrawal, expiry, an
+institution's country, a renamed topic, a rebuilt index) records a change row and takes a new
+token in ``search_state``, inside the changing transaction (``note_changes``). A process that
+keeps an index in memory (``listings.facet_cache``, ``matching.store``) remembers the token it
+reflects, and before use asks ``changed_since``: which listings to re-read, or that it must
+rebuild. Processes behind a load balancer thus agree without talking to each other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from portal.search.models import SearchChange, SearchState
+
+KEEP_CHANGES = 5_000  # change rows kept; a process further behind rebuilds its index
+
+
+def note_changes(session: Session, listing_ids: Iterable[int] | None) -> None:
+    """Record that these listings (None: possibly all) changed. Call inside the changing
+    transaction: the state row's lock orders the changes as their commits are."""
+    ids = None if listing_ids is None else sorted(set(listing_ids))
+    if ids == []:
+        return
+    token = uuid.uuid4().hex
+    generation = session.execute(
+        update(SearchState).where(SearchState.id == 1)
+        .values(generation=SearchState.generation + 1, token=token)
+        .returning(SearchState.generation)).scalar_one()
+    session.add(SearchChange(generation=generation, token=token, listing_ids=ids))
+    session.flush()
+    if generation % 100 == 0:
+        session.execute(delete(SearchChange).where(SearchChange.generation <= generation - KEEP_CHANGES))
+
+
+def current_token(session: Session) -> str:
+    return session.scalar(select(SearchState.token).where(SearchState.id == 1)) or ""
+
+
+def changed_since(session: Session, token: str) -> tuple[str, list[int]] | None:
+    """The newest token and the listings changed after ``token``; None when an index at
+    ``token`` must be rebuilt (a change touched everything, or the token is not in the kept
+    history: too old, or from a transaction that was rolled back)."""
+    known = session.scalar(select(SearchChange.generation).where(SearchChange.token == token))
+    if known is None:
+        return None
+    changes = session.execute(select(SearchChange.listing_ids, SearchChange.token)
+                              .where(SearchChange.generation > known).order_by(SearchChange.generation)).all()
+    if any(listing_ids is None for listing_ids, _token in changes):
+        return None
+    if not changes:
+        return token, []
+    return changes[-1][1], sorted({listing_id for listing_ids, _token in changes for listing_id in listing_ids})
+
+
+def database_key(session: Session) -> str:
+    """Which database a process-local index belongs to (a process may serve several in tests)."""
+    bind = session.get_bind()
+    return getattr(bind, "engine", bind).url.render_as_string(hide_password=True)
