@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.interests.models import Interest
-from portal.listings.models import Listing
 from portal.mail.models import OutboxMessage
 from portal.notifications.kinds import Frequency, Kind, digest_period
 from portal.notifications.models import Notification
 from portal.notifications.services import set_preferences
 from tests.support.factories import PASSWORD
+from tests.support.flows import approved_drip_request
 from tests.support.web import last_email
 from tests.test_interests import MESSAGE, _express, parties  # noqa: F401 - fixture
 
@@ -191,32 +191,8 @@ def test_nobody_opens_another_members_notifications(browser, client, db_session,
 
 
 def test_a_strong_new_match_notifies_the_existing_listings_institution(browser, db_session, make):
-    from portal.listings.changes import listing_changed
-    from tests.test_listings_posting import _form
-
-    center = make.center("desertification-control")
-    drip = make.topic("water-saving-irrigation", center)
-    owner = make.institution("Drip Co", country="CN")
-    author = make.user("drip@example.cn", institution=owner, institution_admin=True)
-    offer = make.listing(center=center, institution=owner, topics=[drip], title="Drip irrigation kits for cotton",
-                         summary="Field-proven drip irrigation for cotton fields.")
-    offer.author = author
-    listing_changed(db_session, offer)
-    farmer = make.institution("Cotton Farm Union", country="UZ")
-    make.user("farmer@example.org", institution=farmer)
-    moderator = make.moderator(center)
-    db_session.commit()
-
-    browser.sign_in("farmer@example.org", PASSWORD)
-    browser.submit("/en/listings/new", _form(center, direction="request", language="en", topics=[str(drip.id)],
-                                             title="Looking for drip irrigation kits for cotton",
-                                             summary="We need field-proven drip irrigation for cotton fields."))
-    browser.sign_out()
-    request = db_session.scalar(select(Listing).where(Listing.institution_id == farmer.id))
-    browser.sign_in(moderator.email, PASSWORD)
-    browser.submit(f"/en/moderation/listings/{request.id}/decide", {"approve": "y"},
-                   page=f"/en/moderation/listings/{request.id}")
-    browser.sign_out()
+    offer, request = approved_drip_request(browser, db_session, make)
+    author = offer.author
 
     told = db_session.scalar(select(Notification).where(Notification.user_id == author.id,
                                                         Notification.kind == Kind.NEW_MATCHES))

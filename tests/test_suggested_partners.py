@@ -7,6 +7,7 @@ from sqlalchemy import select
 from portal.listings.models import Listing, ListingStatus
 from portal.matching.models import ListingMatch
 from tests.support.factories import PASSWORD
+from tests.support.flows import approved_drip_request
 
 
 def _seeded(app, db_session):
@@ -47,31 +48,7 @@ def test_only_the_listings_institution_sees_its_suggestions(app, browser, client
 
 
 def test_matches_follow_publication_and_withdrawal(browser, db_session, make):
-    from tests.test_listings_posting import _form
-
-    center = make.center("desertification-control")
-    drip = make.topic("water-saving-irrigation", center)
-    offer = make.listing(center=center, institution=make.institution("Drip Co", country="CN"), topics=[drip],
-                         title="Drip irrigation kits for cotton", summary="Field-proven drip irrigation.")
-    from portal.listings.changes import listing_changed
-
-    listing_changed(db_session, offer)
-    farmer = make.institution("Cotton Farm Union", country="UZ")
-    make.user("farmer@example.org", institution=farmer)
-    moderator = make.moderator(center)
-    db_session.commit()
-
-    browser.sign_in("farmer@example.org", PASSWORD)
-    browser.submit("/en/listings/new", _form(center, direction="request", language="en", topics=[str(drip.id)],
-                                             title="Looking for drip irrigation kits",
-                                             summary="We need drip irrigation for cotton."))
-    request = db_session.scalar(select(Listing).where(Listing.institution_id == farmer.id))
-    assert db_session.scalar(select(ListingMatch).where(ListingMatch.listing_id == request.id)) is None
-    browser.sign_out()
-    browser.sign_in(moderator.email, PASSWORD)
-    browser.submit(f"/en/moderation/listings/{request.id}/decide", {"approve": "y"},
-                   page=f"/en/moderation/listings/{request.id}")
-    browser.sign_out()
+    offer, request = approved_drip_request(browser, db_session, make)
     pair = db_session.scalars(select(ListingMatch.partner_id).where(ListingMatch.listing_id == request.id)).all()
     assert pair == [offer.id]
     reverse = db_session.scalars(select(ListingMatch.partner_id).where(ListingMatch.listing_id == offer.id)).all()
