@@ -59,3 +59,33 @@ def test_matches_follow_publication_and_withdrawal(browser, db_session, make):
     db_session.expire_all()
     assert db_session.scalars(select(ListingMatch).where(ListingMatch.partner_id == request.id)).all() == []
     assert request.status == ListingStatus.WITHDRAWN or db_session.get(Listing, request.id).status == ListingStatus.WITHDRAWN
+
+
+def test_a_matching_worker_takes_over_when_requests_do_not_match(app, browser, db_session, make):
+    """MATCHING_IN_REQUESTS=0: publication only records the change; the worker's next step
+    (``flask listings match --follow``) computes the suggestions and tells the institutions."""
+    from portal.listings.changes import rematch_changed
+    from portal.notifications.models import Notification
+    from portal.search.state import Followed, current_token
+
+    followed = Followed(current_token(db_session))
+    app.config["MATCHING_IN_REQUESTS"] = False
+    try:
+        offer, request = approved_drip_request(browser, db_session, make)
+    finally:
+        app.config["MATCHING_IN_REQUESTS"] = True
+    assert db_session.scalar(select(ListingMatch).where(ListingMatch.listing_id == request.id)) is None
+
+    with app.test_request_context():
+        from portal.extensions import db
+
+        followed, updated = rematch_changed(db.session, followed)
+        db.session.commit()
+    assert updated >= 2  # the offer (published by the flow) and the request
+    pair = db_session.scalars(select(ListingMatch.partner_id).where(ListingMatch.listing_id == request.id)).all()
+    assert pair == [offer.id]
+    assert db_session.scalar(select(Notification).where(Notification.listing_id == offer.id)) is not None
+    with app.test_request_context():
+        from portal.extensions import db
+
+        assert rematch_changed(db.session, followed)[1] == 0  # nothing new: nothing done

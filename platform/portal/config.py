@@ -39,6 +39,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Sender address of outgoing email."),
     Setting("PUBLIC_URL", "http://127.0.0.1:5000", "Address of the portal, used for links in emails "
             "written by cron jobs (expiry reminders), e.g. https://portal.example.org"),
+    Setting("MATCHING_IN_REQUESTS", True, "Compute a listing's suggested partners in the request "
+            "that publishes it. On a large portal set 0 and run `flask listings match --follow` as "
+            "one long-lived worker: it keeps the matching index in memory (about 1 GB at 100,000 "
+            "listings) and takes in every change within seconds."),
     Setting("SESSION_COOKIE_SECURE", False, "Set to 1 when served over HTTPS."),
     Setting("TRUSTED_PROXIES", 0, "Number of reverse proxies in front of the app whose "
             "X-Forwarded-For/Proto headers are trusted."),

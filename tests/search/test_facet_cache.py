@@ -35,12 +35,28 @@ def test_changes_are_caught_up_without_a_rebuild(db_session, make):
 
 
 def test_an_index_from_an_unknown_state_is_rebuilt(db_session, make):
+    from portal.listings import facet_cache
+    from portal.search.state import Followed, database_key
+
     listing = make.listing(title="Camel wool")
     index_listing(db_session, listing)
     index = current_index(db_session, utcnow())
-    index.generation = "rolled-back-elsewhere"
+    facet_cache._indexes[database_key(db_session)] = (index, Followed("from-a-history-long-gone"))
     rebuilt = current_index(db_session, utcnow())
     assert rebuilt is not index and _ids(db_session, q="camel") == [listing.id]
+
+
+def test_a_rolled_back_change_is_undone_without_a_rebuild(db_session, make):
+    kept = make.listing(title="Yak wool")
+    index_listing(db_session, kept)
+    index = current_index(db_session, utcnow())
+    with db_session.begin_nested() as attempt:  # a request that publishes, then fails
+        doomed = make.listing(title="Yak wool blankets")
+        index_listing(db_session, doomed)
+        assert sorted(_ids(db_session, q="yak")) == sorted([kept.id, doomed.id])
+        attempt.rollback()
+    assert _ids(db_session, q="yak") == [kept.id]
+    assert current_index(db_session, utcnow()) is index
 
 
 def test_an_institution_moving_country_moves_its_listings_facet(db_session, make):

@@ -25,7 +25,7 @@ def facts(listing_id, *, center="desert", kind="technology_transfer", direction=
 
 
 def build(listings, document_count=None):
-    return FacetIndex.build(listings, generation="g", built_at=NOW, labels=LABELS,
+    return FacetIndex.build(listings, built_at=NOW, labels=LABELS,
                             document_count=document_count or len(listings))
 
 
@@ -102,7 +102,7 @@ def test_changes_in_place_give_what_a_fresh_build_gives():
                 current.pop(listing_id, None)  # withdrawn, expired, suspended…
             else:
                 current[listing_id] = random_facts(listing_id)  # edited, renewed, newly published
-        index.replace(changed, current, generation="g", document_count=400)
+        index.replace(changed, current, document_count=400)
         fresh = build(list(current.values()), document_count=400)
         text = [term("word", title=set(rng.sample(range(1, 351), 60)), body=set(rng.sample(range(1, 351), 90)))]
         for params in (SearchParams(per_page=500), SearchParams(q="word", per_page=500),

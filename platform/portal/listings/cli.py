@@ -77,10 +77,25 @@ def expire_listings() -> None:
 
 
 @listings_cli.command("match")
-def match_listings() -> None:
-    """Recompute every public listing's suggested partners (nightly, or after an import)."""
+@click.option("--follow", is_flag=True, help="Then keep taking in every change (with MATCHING_IN_REQUESTS=0).")
+@click.option("--interval", type=float, default=3.0, show_default=True, help="Seconds between looks for changes.")
+def match_listings(follow: bool, interval: float) -> None:
+    """Recompute every public listing's suggested partners (nightly, or after an import); with
+    --follow, stay and compute them for each listing published or changed from then on."""
+    import time
+
+    from portal.listings.changes import rematch_changed
     from portal.matching.store import refresh_all
+    from portal.search.state import Followed, current_token
 
     count = refresh_all(db.session)
+    followed = Followed(current_token(db.session))
     db.session.commit()
     click.echo(f"suggested partners computed for {count} listings")
+    while follow:
+        time.sleep(interval)
+        followed, updated = rematch_changed(db.session, followed)
+        if updated:
+            click.echo(f"suggested partners updated for {updated} listings")
+        db.session.commit()
+        db.session.remove()  # a fresh transaction (and snapshot) for the next look

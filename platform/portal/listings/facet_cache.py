@@ -18,25 +18,35 @@ from portal.institutions.models import Institution
 from portal.listings.facet_index import FacetIndex, ListingFacts, timestamp
 from portal.listings.models import Listing, ListingStatus, ListingTranslation, listing_topics
 from portal.search.analyzer import texts_tokens
-from portal.search.state import changed_since, current_token, database_key
+from portal.search.state import Followed, current_token, database_key
 from portal.taxonomy.models import Center, Topic
 
 REBUILD_AFTER_APPENDED = 0.05  # share of moved listings after which a rebuild re-sorts the slots
 REBUILD_AFTER_SECONDS = 6 * 3600  # heals anything changed behind the portal's back (hand-run SQL)
 
 _lock = threading.Lock()
-_indexes: dict[str, FacetIndex] = {}  # by database URL: one process may serve tests on several
+# By database URL (one process may serve tests on several): the index and the tokens it took.
+_indexes: dict[str, tuple[FacetIndex, Followed]] = {}
 
 
 def current_index(session: Session, now: datetime) -> FacetIndex:
     key, token = database_key(session), current_token(session)
     with _lock:
-        index = _indexes.get(key)
-        if index is not None and index.generation == token and not _stale(index):
-            return index
-        if index is None or _stale(index) or not _catch_up(session, index, now):
-            index = _build(session, token, now)
-            _indexes[key] = index
+        cached = _indexes.get(key)
+        if cached is not None and not _stale(cached[0]):
+            index, followed = cached
+            if followed.token == token:
+                return index
+            caught = followed.catch_up(session)
+            if caught is not None:
+                latest, changed = caught
+                if changed:
+                    published = {facts.id: facts for facts in _load(session, now, changed)}
+                    index.replace(changed, published, document_count=_document_count(session))
+                followed.moved(latest, changed)
+                return index
+        index = _build(session, now)
+        _indexes[key] = (index, Followed(token))
         return index
 
 
@@ -51,20 +61,8 @@ def _stale(index: FacetIndex) -> bool:
     return too_many_moved or time.time() - index.built_at > REBUILD_AFTER_SECONDS
 
 
-def _catch_up(session: Session, index: FacetIndex, now: datetime) -> bool:
-    """Apply the changes made since the index's token; False when they cannot be known."""
-    changes = changed_since(session, index.generation)
-    if changes is None:
-        return False
-    token, changed = changes
-    if changed:
-        published = {facts.id: facts for facts in _load(session, now, changed)}
-        index.replace(changed, published, generation=token, document_count=_document_count(session))
-    return True
-
-
-def _build(session: Session, token: str, now: datetime) -> FacetIndex:
-    return FacetIndex.build(_load(session, now), generation=token, built_at=time.time(),
+def _build(session: Session, now: datetime) -> FacetIndex:
+    return FacetIndex.build(_load(session, now), built_at=time.time(),
                             document_count=_document_count(session), labels=_labels(session))
 
 

@@ -88,7 +88,6 @@ class Found:
 
 @dataclass
 class FacetIndex:
-    generation: str  # the database's search state this index reflects
     built_at: float
     document_count: int  # every listing, whatever its status: the idf's N, as the text index has
     # Per slot, in compact arrays (100,000 listings take a few MB): listing id (0 once the
@@ -109,9 +108,9 @@ class FacetIndex:
     # --- building and changing -------------------------------------------------------------
 
     @classmethod
-    def build(cls, listings: Iterable[ListingFacts], *, generation: str, built_at: float,
-              document_count: int, labels: Mapping[tuple[str, str], frozenset[str]]) -> FacetIndex:
-        index = cls(generation=generation, built_at=built_at, document_count=document_count, labels=labels)
+    def build(cls, listings: Iterable[ListingFacts], *, built_at: float, document_count: int,
+              labels: Mapping[tuple[str, str], frozenset[str]]) -> FacetIndex:
+        index = cls(built_at=built_at, document_count=document_count, labels=labels)
         ordered = sorted(listings, key=ListingFacts.order_key)
         builders: dict[str, dict[str, bytearray]] = {name: {} for name in FACETS}
         size = (len(ordered) + 7) // 8
@@ -138,7 +137,7 @@ class FacetIndex:
         return index
 
     def replace(self, listing_ids: Iterable[int], published: Mapping[int, ListingFacts], *,
-                generation: str, document_count: int) -> None:
+                document_count: int) -> None:
         """Take changed listings: each leaves its slot; the ones still published get a new one."""
         for listing_id in listing_ids:
             if listing_id < len(self.slot_list) and self.slot_list[listing_id] >= 0:
@@ -147,7 +146,6 @@ class FacetIndex:
             facts = published.get(listing_id)
             if facts is not None:
                 self._append(facts)
-        self.generation = generation
         self.document_count = document_count
 
     @property

@@ -21,7 +21,7 @@ from portal.matching.engine import Suggestion, on_publish, suggest
 from portal.matching.index import MatchIndex
 from portal.matching.models import ListingMatch
 from portal.matching.profile import ListingProfile, build_profile
-from portal.search.state import changed_since, current_token, database_key
+from portal.search.state import Followed, current_token, database_key
 from portal.taxonomy.models import Topic
 
 LIMIT = 10
@@ -69,7 +69,7 @@ def _lexicon(session: Session) -> TopicLexicon:
 
 
 _lock = threading.RLock()
-_indexes: dict[str, tuple[str, MatchIndex]] = {}  # by database: (search state token, index)
+_indexes: dict[str, tuple[MatchIndex, Followed]] = {}  # by database: the index and the tokens it took
 
 
 def _index(session: Session, now: datetime, lexicon: TopicLexicon) -> MatchIndex:
@@ -77,21 +77,22 @@ def _index(session: Session, now: datetime, lexicon: TopicLexicon) -> MatchIndex
     rebuilt when that cannot be). Call with ``_lock`` held: queries also write to it."""
     key, token = database_key(session), current_token(session)
     cached = _indexes.get(key)
-    if cached is not None and cached[0] == token:
-        return cached[1]
-    changes = changed_since(session, cached[0]) if cached is not None else None
-    if cached is None or changes is None:
-        index = MatchIndex(_public_profiles(session, now, lexicon))
-        _indexes[key] = (token, index)
-        return index
-    index = cached[1]
-    latest, changed = changes
-    public = {profile.id: profile for profile in _public_profiles(session, now, lexicon, changed)} if changed else {}
-    for listing_id in changed:
-        index.remove(listing_id)
-        if listing_id in public:
-            index.add(public[listing_id])
-    _indexes[key] = (latest, index)
+    if cached is not None:
+        index, followed = cached
+        if followed.token == token:
+            return index
+        caught = followed.catch_up(session)
+        if caught is not None:
+            latest, changed = caught
+            public = {profile.id: profile for profile in _public_profiles(session, now, lexicon, changed)}
+            for listing_id in changed:
+                index.remove(listing_id)
+                if listing_id in public:
+                    index.add(public[listing_id])
+            followed.moved(latest, changed)
+            return index
+    index = MatchIndex(_public_profiles(session, now, lexicon))
+    _indexes[key] = (index, Followed(token))
     return index
 
 
@@ -107,10 +108,10 @@ def refresh_matches(session: Session, listing: Listing, now: datetime | None = N
     listings' institutions may want to hear about."""
     now = now or utcnow()
     session.flush()
-    involving = or_(ListingMatch.listing_id == listing.id, ListingMatch.partner_id == listing.id)
     if not listing.is_public(now):
-        session.execute(delete(ListingMatch).where(involving))
+        forget(session, listing.id)
         return []
+    involving = or_(ListingMatch.listing_id == listing.id, ListingMatch.partner_id == listing.id)
     before = {tuple(row) for row in session.execute(
         select(ListingMatch.listing_id, ListingMatch.partner_id).where(involving))}
     lexicon = _lexicon(session)
@@ -124,13 +125,19 @@ def refresh_matches(session: Session, listing: Listing, now: datetime | None = N
     return sorted(tuple(row) for row in after if tuple(row) not in before)
 
 
+def forget(session: Session, listing_id: int) -> None:
+    """A listing left the public (or the database): it leaves every list of suggestions."""
+    session.execute(delete(ListingMatch).where(
+        or_(ListingMatch.listing_id == listing_id, ListingMatch.partner_id == listing_id)))
+
+
 def refresh_all(session: Session, now: datetime | None = None) -> int:
     """Every public listing's partners from scratch (nightly, or after a bulk import)."""
     now = now or utcnow()
     lexicon = _lexicon(session)
     index = MatchIndex(_public_profiles(session, now, lexicon))
     with _lock:
-        _indexes[database_key(session)] = (current_token(session), index)
+        _indexes[database_key(session)] = (index, Followed(current_token(session)))
     session.execute(delete(ListingMatch))
     for profile in list(index):
         _replace(session, profile.id, suggest(profile, index, LIMIT, now=now))
