@@ -6,7 +6,6 @@ database stays the only source of truth; a restart only costs one rebuild.
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import datetime
 
@@ -14,56 +13,34 @@ from sqlalchemy import String as SqlString
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from portal.database import utcnow
 from portal.institutions.models import Institution
 from portal.listings.facet_index import FacetIndex, ListingFacts, timestamp
 from portal.listings.models import Listing, ListingStatus, ListingTranslation, listing_topics
 from portal.search.analyzer import texts_tokens
-from portal.search.state import Followed, current_token, database_key
+from portal.search.state import FollowingIndexes
 from portal.taxonomy.models import Center, Topic
 
 REBUILD_AFTER_APPENDED = 0.05  # share of moved listings after which a rebuild re-sorts the slots
 REBUILD_AFTER_SECONDS = 6 * 3600  # heals anything changed behind the portal's back (hand-run SQL)
 
-_lock = threading.Lock()
-# By database URL (one process may serve tests on several): the index and the tokens it took.
-_indexes: dict[str, tuple[FacetIndex, Followed]] = {}
+def current_index(session: Session) -> FacetIndex:
+    return _indexes.get(session)
 
 
-def current_index(session: Session, now: datetime) -> FacetIndex:
-    key, token = database_key(session), current_token(session)
-    with _lock:
-        cached = _indexes.get(key)
-        if cached is not None and not _stale(cached[0]):
-            index, followed = cached
-            if followed.token == token:
-                return index
-            caught = followed.catch_up(session)
-            if caught is not None:
-                latest, changed = caught
-                if changed:
-                    published = {facts.id: facts for facts in _load(session, now, changed)}
-                    index.replace(changed, published, document_count=_document_count(session))
-                followed.moved(latest, changed)
-                return index
-        index = _build(session, now)
-        _indexes[key] = (index, Followed(token))
-        return index
+def _build(session: Session) -> FacetIndex:
+    return FacetIndex.build(_load(session, utcnow()), built_at=time.time(),
+                            document_count=_document_count(session), labels=_labels(session))
 
 
-def forget_indexes() -> None:
-    """Drop every process-local index (tests that swap databases under one URL)."""
-    with _lock:
-        _indexes.clear()
+def _update(session: Session, index: FacetIndex, changed: list[int]) -> None:
+    published = {facts.id: facts for facts in _load(session, utcnow(), changed)}
+    index.replace(changed, published, document_count=_document_count(session))
 
 
 def _stale(index: FacetIndex) -> bool:
     too_many_moved = index.appended > max(1000, REBUILD_AFTER_APPENDED * max(index.live, 1))
     return too_many_moved or time.time() - index.built_at > REBUILD_AFTER_SECONDS
-
-
-def _build(session: Session, now: datetime) -> FacetIndex:
-    return FacetIndex.build(_load(session, now), built_at=time.time(),
-                            document_count=_document_count(session), labels=_labels(session))
 
 
 def _labels(session: Session) -> dict[tuple[str, str], frozenset[str]]:
@@ -106,3 +83,7 @@ def _load(session: Session, now: datetime, ids: list[int] | None = None) -> list
                          languages=tuple(sorted(languages.get(listing_id, ()))), trl=trl,
                          published_at=timestamp(published_at), expires_at=timestamp(expires_at))
             for listing_id, center, kind, direction, country, trl, published_at, expires_at in rows]
+
+
+_indexes: FollowingIndexes[FacetIndex] = FollowingIndexes(_build, _update, _stale)
+forget_indexes = _indexes.forget

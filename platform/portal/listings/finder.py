@@ -44,7 +44,7 @@ def find_listings(session: Session, params: SearchParams, *, now: datetime | Non
     now = now or utcnow()
     terms = parse_query(params.q) if params.q else []
     matches = text_matches(session, terms) if terms else None
-    index = current_index(session, now)
+    index = current_index(session)
     found = index.search(params, now=now.timestamp(), terms=matches, within=_within(index, center, published_after))
     return SearchOutcome(params=params, terms=[term.label for term in terms], total=found.total, facets=found.facets,
                          listings=_load_listings(session, found.page_ids, with_topics), ignored_query=bool(params.q) and not terms)

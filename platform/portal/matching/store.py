@@ -7,7 +7,6 @@ publication costs one ``on_publish`` (about 60 ms at 100,000 listings), not a re
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -21,7 +20,7 @@ from portal.matching.engine import Suggestion, on_publish, suggest
 from portal.matching.index import MatchIndex
 from portal.matching.models import ListingMatch
 from portal.matching.profile import ListingProfile, build_profile
-from portal.search.state import Followed, current_token, database_key
+from portal.search.state import FollowingIndexes
 from portal.taxonomy.models import Topic
 
 LIMIT = 10
@@ -68,37 +67,21 @@ def _lexicon(session: Session) -> TopicLexicon:
     return TopicLexicon({topic.slug: topic.names for topic in session.scalars(select(Topic))})
 
 
-_lock = threading.RLock()
-_indexes: dict[str, tuple[MatchIndex, Followed]] = {}  # by database: the index and the tokens it took
+def _build_index(session: Session) -> MatchIndex:
+    return MatchIndex(_public_profiles(session, utcnow(), _lexicon(session)))
 
 
-def _index(session: Session, now: datetime, lexicon: TopicLexicon) -> MatchIndex:
-    """This process's index of the public listings, caught up with the change log (or
-    rebuilt when that cannot be). Call with ``_lock`` held: queries also write to it."""
-    key, token = database_key(session), current_token(session)
-    cached = _indexes.get(key)
-    if cached is not None:
-        index, followed = cached
-        if followed.token == token:
-            return index
-        caught = followed.catch_up(session)
-        if caught is not None:
-            latest, changed = caught
-            public = {profile.id: profile for profile in _public_profiles(session, now, lexicon, changed)}
-            for listing_id in changed:
-                index.remove(listing_id)
-                if listing_id in public:
-                    index.add(public[listing_id])
-            followed.moved(latest, changed)
-            return index
-    index = MatchIndex(_public_profiles(session, now, lexicon))
-    _indexes[key] = (index, Followed(token))
-    return index
+def _update_index(session: Session, index: MatchIndex, changed: list[int]) -> None:
+    public = {profile.id: profile for profile in _public_profiles(session, utcnow(), _lexicon(session), changed)}
+    for listing_id in changed:
+        index.remove(listing_id)
+        if listing_id in public:
+            index.add(public[listing_id])
 
 
-def forget_indexes() -> None:
-    with _lock:
-        _indexes.clear()
+# This process's index of the public listings; on_publish writes to it, so use it under its lock.
+_indexes: FollowingIndexes[MatchIndex] = FollowingIndexes(_build_index, _update_index)
+forget_indexes = _indexes.forget
 
 
 def refresh_matches(session: Session, listing: Listing, now: datetime | None = None) -> list[tuple[int, int]]:
@@ -115,8 +98,8 @@ def refresh_matches(session: Session, listing: Listing, now: datetime | None = N
     before = {tuple(row) for row in session.execute(
         select(ListingMatch.listing_id, ListingMatch.partner_id).where(involving))}
     lexicon = _lexicon(session)
-    with _lock:
-        update = on_publish(profile_of(listing, lexicon), _index(session, now, lexicon), limit=LIMIT, now=now)
+    with _indexes.lock:
+        update = on_publish(profile_of(listing, lexicon), _indexes.get(session), limit=LIMIT, now=now)
     _replace(session, listing.id, update.suggestions)
     for partner_id, suggestion in update.reverse:
         _merge(session, partner_id, suggestion)
@@ -136,8 +119,7 @@ def refresh_all(session: Session, now: datetime | None = None) -> int:
     now = now or utcnow()
     lexicon = _lexicon(session)
     index = MatchIndex(_public_profiles(session, now, lexicon))
-    with _lock:
-        _indexes[database_key(session)] = (index, Followed(current_token(session)))
+    _indexes.put(session, index)
     session.execute(delete(ListingMatch))
     for profile in list(index):
         _replace(session, profile.id, suggest(profile, index, LIMIT, now=now))

@@ -10,14 +10,17 @@ rebuild. Processes behind a load balancer thus agree without talking to each oth
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portal.search.models import SearchChange, SearchState
 
+T = TypeVar("T")
 KEEP_CHANGES = 5_000  # change rows kept; a process further behind rebuilds its index
 INITIAL_TOKEN = "initial"  # the state before any change (set by migration 0008)
 
@@ -100,3 +103,46 @@ def database_key(session: Session) -> str:
     """Which database a process-local index belongs to (a process may serve several in tests)."""
     bind = session.get_bind()
     return getattr(bind, "engine", bind).url.render_as_string(hide_password=True)
+
+
+class FollowingIndexes(Generic[T]):
+    """A process-local index per database, kept current through the change log.
+
+    ``build(session)`` makes one from scratch; ``update(session, index, changed_ids)`` re-reads
+    those listings into it; ``stale(index)`` (optional) asks for a rebuild anyway. ``get`` is
+    called with ``lock`` held by the caller when the index is also written while used."""
+
+    def __init__(self, build: Callable[[Session], T], update: Callable[[Session, T, list[int]], None],
+                 stale: Callable[[T], bool] = lambda _index: False) -> None:
+        self.lock = threading.RLock()
+        self._build, self._update, self._stale = build, update, stale
+        self._indexes: dict[str, tuple[T, Followed]] = {}
+
+    def get(self, session: Session) -> T:
+        key, token = database_key(session), current_token(session)
+        with self.lock:
+            cached = self._indexes.get(key)
+            if cached is not None and not self._stale(cached[0]):
+                index, followed = cached
+                if followed.token == token:
+                    return index
+                caught = followed.catch_up(session)
+                if caught is not None:
+                    latest, changed = caught
+                    if changed:
+                        self._update(session, index, changed)
+                    followed.moved(latest, changed)
+                    return index
+            index = self._build(session)
+            self._indexes[key] = (index, Followed(token))
+            return index
+
+    def put(self, session: Session, index: T) -> None:
+        """Take an index built elsewhere as reflecting the database now."""
+        with self.lock:
+            self._indexes[database_key(session)] = (index, Followed(current_token(session)))
+
+    def forget(self) -> None:
+        """Drop every index (tests roll their data back whatever the search state says)."""
+        with self.lock:
+            self._indexes.clear()
