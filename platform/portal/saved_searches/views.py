@@ -24,7 +24,7 @@ def describe_search(query: str, language: str) -> str:
     """The search in words: its text and the labels of its filters."""
     vocabulary = SearchVocabulary(language)
     params = parse_params(parse_qs(query), allowed=vocabulary.allowed())
-    parts = [f"“{params.q}”"] if params.q else []
+    parts = [_("“%(query)s”", query=params.q)] if params.q else []
     for facet in ("centers", "kinds", "directions", "countries", "topics", "languages"):
         parts += [vocabulary.label(facet, value) for value in getattr(params, facet)]
     if params.trl_min is not None or params.trl_max is not None:
