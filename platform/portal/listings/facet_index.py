@@ -206,12 +206,14 @@ class FacetIndex:
         return int(digits, 2) & ((1 << slots) - 1)
 
     def published_since(self, moment: float) -> int:
-        """Slots of listings published after ``moment`` (for alerts, run by a daily job)."""
-        buffer = bytearray((len(self.ids) + 7) // 8)
-        for slot, published in enumerate(self.published):
-            if published > moment:
-                buffer[slot >> 3] |= 1 << (slot & 7)
-        return int.from_bytes(buffer, "little") & self.occupied
+        """Slots of listings published after ``moment`` (a saved search's alert): a prefix of
+        the sorted slots, newest first, plus the appended ones that qualify."""
+        newer = bisect.bisect_left(self.published, -moment, hi=self.sorted_slots, key=lambda value: -value)
+        bits = (1 << newer) - 1
+        for slot in range(self.sorted_slots, len(self.ids)):
+            if self.published[slot] > moment:
+                bits |= 1 << slot
+        return bits & self.occupied
 
     def visible(self, now: float) -> int:
         """Occupied slots whose listing has not expired by ``now``."""

@@ -67,7 +67,7 @@ def send_digests(frequency: Frequency, now: datetime | None = None) -> DigestRep
         searches = []
         for saved in saved_searches.with_alert(session, user_id, Alert(frequency.value)):
             total, listings = _new_for(saved, user, now)
-            saved_searches.mark_checked(saved, now)
+            saved.checked_at = now
             if total:
                 notification = services.record(
                     session, user_id, Kind.SAVED_SEARCH, frequency, saved_search_id=saved.id, now=now,
@@ -96,10 +96,6 @@ def _new_for(saved: SavedSearch, user: User, now: datetime) -> tuple[int, list[L
                           per_page=LISTINGS_PER_SEARCH)
     outcome = find_listings(db.session, params, now=now, published_after=saved.checked_at)
     return outcome.total, outcome.listings
-
-
-def unread_for(user: User) -> int:
-    return services.unread_count(db.session, user.id)
 
 
 def recent(user_id: int, limit: int, offset: int = 0) -> list[Notification]:

@@ -36,8 +36,6 @@ DEFAULTS = {
     Kind.LISTING_STATUS: Frequency.IMMEDIATELY,
 }
 
-DIGEST_FREQUENCIES = (Frequency.DAILY, Frequency.WEEKLY)
-
 
 def frequency_for(kind: Kind, chosen: dict[Kind, Frequency]) -> Frequency:
     return chosen.get(kind, DEFAULTS.get(kind, Frequency.DAILY))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import parse_qs, urlencode
 
 from sqlalchemy import func, select
@@ -17,10 +16,9 @@ class TooManySaved(Exception):
     pass
 
 
-def canonical_query(args: dict[str, list[str]]) -> str:
-    """The search's query string, without the page number: an alert is about the whole search."""
-    kept = {name: values for name, values in sorted(args.items()) if name not in ("page", "per_page") and values}
-    return urlencode(kept, doseq=True)
+def canonical_query(args: dict[str, object]) -> str:
+    """A search's query string (``SearchParams.to_args()``) in a stable order."""
+    return urlencode(sorted(args.items()), doseq=True)
 
 
 def query_args(saved: SavedSearch) -> dict[str, list[str]]:
@@ -55,6 +53,3 @@ def with_alert(session: Session, user_id: int, alert: Alert) -> list[SavedSearch
 def users_with_alerts(session: Session, alert: Alert) -> list[int]:
     return list(session.scalars(select(SavedSearch.user_id).where(SavedSearch.alert == alert).distinct()))
 
-
-def mark_checked(saved: SavedSearch, now: datetime) -> None:
-    saved.checked_at = now

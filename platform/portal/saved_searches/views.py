@@ -20,9 +20,8 @@ from portal.web.security import csrf_checked_by_form
 bp = Blueprint("saved_searches", __name__, template_folder="templates")
 
 
-def describe_search(query: str, language: str) -> str:
+def describe_search(query: str, vocabulary: SearchVocabulary) -> str:
     """The search in words: its text and the labels of its filters."""
-    vocabulary = SearchVocabulary(language)
     params = parse_params(parse_qs(query), allowed=vocabulary.allowed())
     parts = [_("“%(query)s”", query=params.q)] if params.q else []
     for facet in ("centers", "kinds", "directions", "countries", "topics", "languages"):
@@ -32,11 +31,9 @@ def describe_search(query: str, language: str) -> str:
     return " · ".join(parts) or _("All listings")
 
 
-def _clean_query(raw: str) -> str:
-    vocabulary = SearchVocabulary(current_language())
+def _clean_query(raw: str, vocabulary: SearchVocabulary) -> str:
     params = parse_params(parse_qs(raw[: MAX_QUERY_CHARS * 20]), allowed=vocabulary.allowed())
-    return services.canonical_query({key: [str(v) for v in (value if isinstance(value, list) else [value])]
-                                     for key, value in params.with_page(1).to_args().items()})
+    return services.canonical_query(params.with_page(1).to_args())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -44,10 +41,10 @@ def _clean_query(raw: str) -> str:
 @csrf_checked_by_form
 def new():
     form = SaveSearchForm()
-    if request.method == "GET":
-        form.query.data = _clean_query(request.query_string.decode("utf-8", "replace"))
-    query = _clean_query(form.query.data or "")
-    description = describe_search(query, current_language())
+    vocabulary = SearchVocabulary(current_language())
+    raw = request.query_string.decode("utf-8", "replace") if request.method == "GET" else form.query.data or ""
+    query = form.query.data = _clean_query(raw, vocabulary)
+    description = describe_search(query, vocabulary)
     if form.validate_on_submit():
         try:
             services.save(db.session, current_user.id, (form.name.data or "").strip() or description[:120], query,
@@ -65,9 +62,9 @@ def new():
 @login_required
 def mine():
     searches = services.of_user(db.session, current_user.id)
-    language = current_language()
+    vocabulary = SearchVocabulary(current_language())
     return render_template("saved_searches/mine.html", searches=searches,
-                           descriptions={s.id: describe_search(s.query, language) for s in searches},
+                           descriptions={s.id: describe_search(s.query, vocabulary) for s in searches},
                            alert_forms={s.id: _alert_form(s.id, alert=s.alert.value) for s in searches})
 
 
