@@ -1,39 +1,47 @@
-"""Ranking from plain id sets: the same numbers whatever database found the ids. Pure."""
+"""Ranking from plain id sets: the same order whatever database found the ids. Pure: the
+facet index ranks what the text index found (title and body) and its own label matches."""
 
-from datetime import UTC, datetime, timedelta
+import math
+from dataclasses import replace
 
-import pytest
+from portal.listings.facet_index import FacetIndex
+from portal.listings.search_params import SearchParams
+from portal.search.query import Alternative
+from portal.search.ranking import BODY, TITLE, inverse_document_frequency
+from tests.search.test_facet_index import NOW, facts
 
-from portal.search.ranking import (BODY, TAXONOMY, TITLE, SearchResult, inverse_document_frequency,
-                                   matching_documents, order_by_relevance, score_documents)
+LABELS = {("topics", "solar"): frozenset({"solar"}), ("topics", "other"): frozenset({"other"})}
 
 
-def term(title=(), body=(), taxonomy=()):
-    return {TITLE: set(title), BODY: set(body), TAXONOMY: set(taxonomy)}
+def term(word, title=(), body=()):
+    return ((Alternative(word),), {TITLE: set(title), BODY: set(body)})
+
+
+def ranked(terms, listings=None, total_documents=10):
+    """Ids found for ``terms`` among listings 1–6 (all topic "other", published alike), best first."""
+    listings = listings or [facts(n, topics=("other",)) for n in range(1, 7)]
+    index = FacetIndex.build(listings, built_at=NOW, document_count=total_documents, labels=LABELS)
+    return index.search(SearchParams(q="x", per_page=50), now=NOW, terms=terms).page_ids
 
 
 def test_title_match_beats_taxonomy_beats_body():
-    scores = score_documents([term(title={1}, taxonomy={2}, body={3})], total_documents=10)
-    assert scores[1] > scores[2] > scores[3] > 0
+    listings = [facts(3, topics=("other",)), facts(2, topics=("solar",)), facts(1, topics=("other",))]
+    assert ranked([term("solar", title={3}, body={1})], listings) == [3, 2, 1]
 
 
 def test_several_fields_add_up():
-    scores = score_documents([term(title={1, 2}, body={1})], total_documents=10)
-    assert scores[1] > scores[2]
+    assert ranked([term("solar", title={1, 2}, body={1})]) == [1, 2]  # a tie would put 2 first
 
 
 def test_rarer_term_weighs_more():
-    common = term(title={1}, body={2, 3, 4, 5, 6})
-    rare = term(title={2}, body={1})
-    scores = score_documents([common, rare], total_documents=10)
-    assert set(scores) == {1, 2}  # only those having both
-    assert scores[2] > scores[1]  # the rare term in its title
+    common = term("water", title={2}, body={1, 3, 4, 5, 6})
+    rare = term("pump", title={1}, body={2})
+    assert ranked([common, rare]) == [1, 2]  # only those having both; the rare term in 1's title
 
 
 def test_all_terms_must_match_and_nothing_is_not_widened():
-    assert matching_documents([term(title={1, 2}), term(body={2, 3})]) == {2}
-    assert score_documents([term(title={1}), term(body={2})], total_documents=5) == {}
-    assert score_documents([], total_documents=5) == {}
+    assert ranked([term("a", title={1, 2}), term("b", body={2, 3})]) == [2]
+    assert ranked([term("a", title={1}), term("b", body={2})]) == []
 
 
 def test_idf_is_positive_and_falls_with_frequency():
@@ -44,18 +52,12 @@ def test_idf_is_positive_and_falls_with_frequency():
 
 
 def test_scores_are_reproducible():
-    terms = [term(title={1, 2, 3}, body={4}), term(body={1, 2, 3, 4}, taxonomy={2})]
-    assert score_documents(terms, 50) == score_documents(terms, 50)
+    terms = [term("a", title={1, 2, 3}, body={4}), term("b", body={1, 2, 3, 4})]
+    assert ranked(terms, total_documents=50) == ranked(terms, total_documents=50)
 
 
 def test_ties_go_to_the_newest_published_then_the_newest_id():
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    scores = {1: 2.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0}
-    published = {2: now, 3: now + timedelta(days=1), 4: now, 5: None}
-    assert order_by_relevance(scores, published) == [1, 3, 4, 2, 5]
-
-
-@pytest.mark.parametrize("terms, empty", [([], True), (["water"], False)])
-def test_search_result_says_whether_there_was_anything_to_search(terms, empty):
-    assert SearchResult(terms=terms).is_empty_query is empty
-    assert SearchResult(terms=terms).scores == {}
+    never_published = replace(facts(5), published_at=-math.inf)
+    listings = [facts(1, age_days=30), facts(2, age_days=10), facts(3, age_days=9), facts(4, age_days=10),
+                never_published]
+    assert ranked([term("a", title={1}, body={2, 3, 4, 5})], listings) == [1, 3, 4, 2, 5]

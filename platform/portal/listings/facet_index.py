@@ -4,7 +4,7 @@ Every published listing has a *slot*; each facet value keeps the set of slots ha
 Python integer used as a bitset, so intersecting 100,000 listings with a filter is one ``&`` and
 counting a facet value is one ``bit_count()``. Slots are numbered newest first, so within a
 relevance tier the lowest slots are the newest listings, which is the tie-break the ranking
-asks for (``ranking.order_by_relevance``): score, then newest published, then highest id.
+asks for: score, then newest published, then highest id (never published last).
 
 A query term matches a listing's title or body through the database's text index (the caller
 passes those ids in), and its taxonomy when the term is in the label, in any of the eight
@@ -270,7 +270,7 @@ class FacetIndex:
 
     def _score_tiers(self, terms: Sequence[TextMatches], base: int) -> list[tuple[float, int]]:
         """The matching slots split by score, best first. A score sums, term by term and field
-        by field in that order (as ``ranking.score_documents`` does), the term's idf times the
+        by field in that order (so the floats add up alike every time), the term's idf times the
         weight of each field having it. The idf counts the documents having the term in their
         text, published or not, as the text index does, plus the public ones labelled with it."""
         per_term = []

@@ -20,6 +20,4 @@ _INDEX_API = frozenset({
 def __getattr__(name: str) -> Any:
     if name in _INDEX_API:
         return getattr(import_module("portal.search.index"), name)
-    if name == "SearchResult":
-        return import_module("portal.search.ranking").SearchResult
     raise AttributeError(f"module 'portal.search' has no attribute {name!r}")
