@@ -15,9 +15,9 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from tests.support.databases import fresh_database, migrated
+from tests.support.databases import fresh_database, migrated, with_thesaurus
 
-pytest_plugins = ["tests.support.factories", "tests.support.web"]
+pytest_plugins = ["tests.support.factories", "tests.support.web", "tests.support.apps"]
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -49,6 +49,8 @@ def make_test_app(database_url: str, instance: Path, **overrides: object) -> Fla
         "REDIS_URL": None,
         "SMTP_HOST": None,
         "SERVER_NAME": "portal.test",
+        "PUBLIC_URL": "http://portal.test",
+        "TRUSTED_HOSTS": ["portal.test"],
     }
     config.update(overrides)
     return create_app(config, instance_path=instance)
@@ -58,6 +60,7 @@ def make_test_app(database_url: str, instance: Path, **overrides: object) -> Fla
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     app = make_test_app(database_url, tmp_path_factory.mktemp("instance"))
     migrated(app)
+    with_thesaurus(app)
     return app
 
 

@@ -10,11 +10,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import DEFAULT_INSTANCE, load_config
 from portal.extensions import csrf, db
+from portal.web.public_url import PortalFlask
 
 
 def create_app(overrides: dict | None = None, instance_path: Path | None = None) -> Flask:
     instance = Path(instance_path or DEFAULT_INSTANCE)
-    app = Flask(__name__, instance_path=str(instance), static_folder="web/static",
+    app = PortalFlask(__name__, instance_path=str(instance), static_folder="web/static",
                 template_folder="web/templates")
     app.config.update(load_config(instance, overrides))
     if app.config["TRUSTED_PROXIES"]:
@@ -57,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.moderation.blueprint import bp as moderation
     from portal.notifications.views import bp as notifications
     from portal.saved_searches.views import bp as saved_searches
+    from portal.subjects.views import bp as subjects
     from portal.taxonomy.views import bp as taxonomy
     from portal.web.views import bp as web
     from portal.web.views import root
@@ -76,3 +78,4 @@ def _register_blueprints(app: Flask) -> None:
     register_localized(app, interests, "/interests")
     register_localized(app, notifications, "/notifications")
     register_localized(app, saved_searches, "/saved-searches")
+    register_localized(app, subjects, "/subjects")

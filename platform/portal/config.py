@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -37,19 +39,42 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_STARTTLS", True, "Use STARTTLS (1/0)."),
     Setting("MAIL_FROM", "China–Central Asia Cooperation Platform <noreply@localhost>",
             "Sender address of outgoing email."),
-    Setting("PUBLIC_URL", "http://127.0.0.1:5000", "Address of the portal, used for links in emails "
-            "written by cron jobs (expiry reminders), e.g. https://portal.example.org"),
+    Setting("PUBLIC_URL", "http://127.0.0.1:5000", "Address of the portal, e.g. https://portal.example.org. "
+            "Every absolute link (emails, feeds, hreflang alternates, the API's server) is built from it, "
+            "never from the request's Host header. Set it in production."),
+    Setting("TRUSTED_HOSTS", "", "Host names the portal answers to, separated by commas (a leading dot "
+            "allows subdomains: .example.org); any other Host header gets 400. Empty: the host of "
+            "PUBLIC_URL (with localhost and 127.0.0.1 when that is a loopback address). '*' turns the "
+            "check off."),
     Setting("MATCHING_IN_REQUESTS", True, "Compute a listing's suggested partners in the request "
             "that publishes it. On a large portal set 0 and run `flask listings match --follow` as "
             "one long-lived worker: it keeps the matching index in memory (about 1 GB at 100,000 "
             "listings) and takes in every change within seconds."),
-    Setting("SESSION_COOKIE_SECURE", False, "Set to 1 when served over HTTPS."),
+    Setting("SESSION_COOKIE_SECURE", False, "Set to 1 when served over HTTPS (also sends HSTS with "
+            "includeSubDomains)."),
+    Setting("REMEMBER_COOKIE_DAYS", 30, "Lifetime of the 'keep me signed in' cookie, and the longest a "
+            "server-side session lives."),
+    Setting("DATABASE_TIMEOUT_SECONDS", 10, "How long a request waits for the database (PostgreSQL: "
+            "to connect; SQLite: for a lock) before it gets the 503 'temporarily unavailable' page."),
+    Setting("UNAVAILABLE_RETRY_AFTER_SECONDS", 30, "Retry-After of the 503 page served while the "
+            "database cannot be reached."),
     Setting("TRUSTED_PROXIES", 0, "Number of reverse proxies in front of the app whose "
             "X-Forwarded-For/Proto headers are trusted."),
     Setting("PASSWORD_HASH_METHOD", "scrypt", "Werkzeug password hash method (scrypt KDF)."),
-    Setting("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, "Failed sign-ins per account per window."),
-    Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", 30, "Failed sign-ins per client address per window."),
+    Setting("LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5, "Failed sign-ins to one account from one "
+            "client address per window; then that address must wait for that account."),
+    Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", 30, "Failed sign-ins per client address per window, "
+            "whatever the accounts; then the address must wait."),
+    Setting("LOGIN_SLOWDOWN_AFTER_ACCOUNT_FAILURES", 10, "Failed sign-ins to one account from all "
+            "addresses per window before the account is under attack: its owner gets an email, and "
+            "addresses that already failed on it wait longer after each failure (doubling, see "
+            "LOGIN_SLOWDOWN_MAX_SECONDS). The right password from an address with no failures always "
+            "works."),
+    Setting("LOGIN_SLOWDOWN_MAX_SECONDS", 300, "Longest wait of the progressive slowdown."),
     Setting("LOGIN_FAILURE_WINDOW_SECONDS", 900, "Length of the throttling window."),
+    Setting("REGISTRATIONS_PER_ADDRESS", 5, "Registration attempts per client address per "
+            "REGISTRATION_WINDOW_SECONDS (each sends an email)."),
+    Setting("REGISTRATION_WINDOW_SECONDS", 3600, "Length of the registration throttling window."),
     Setting("TOKEN_MAX_AGE_SECONDS", 86400, "Lifetime of email confirmation and reset links."),
 )
 
@@ -81,10 +106,31 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(days=int(config["REMEMBER_COOKIE_DAYS"]))
+    config["PUBLIC_URL"] = str(config["PUBLIC_URL"]).rstrip("/")
+    # Flask (3.1+) reads TRUSTED_HOSTS itself and answers 400 to any other Host header.
+    config["TRUSTED_HOSTS"] = trusted_hosts(config["TRUSTED_HOSTS"], config["PUBLIC_URL"])
     # WTForms' own messages are routed through our catalogs (see portal.i18n.forms).
     config.setdefault("WTF_I18N_ENABLED", False)
     config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     return config
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def trusted_hosts(raw: object, public_url: str) -> list[str] | None:
+    """TRUSTED_HOSTS as Werkzeug wants it: a list of names (``.example.org`` for subdomains), or
+    ``None`` to accept any Host ("*")."""
+    if isinstance(raw, (list, tuple)):
+        return list(raw)
+    if raw is None or str(raw).strip() == "*":
+        return None
+    names = [name.strip().lower() for name in str(raw).split(",") if name.strip()]
+    if names:
+        return names
+    host = (urlsplit(public_url).hostname or "").lower()
+    return list(_LOOPBACK) if host in _LOOPBACK else [host]
 
 
 def _development_secret(instance_path: Path) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.support.databases import fresh_database, migrated
+from tests.support.databases import fresh_database, migrated, with_thesaurus
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -45,8 +45,10 @@ def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 def live_app(live_database_url: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     from tests.conftest import make_test_app
 
-    app = make_test_app(live_database_url, tmp_path_factory.mktemp("live-instance"), SERVER_NAME=None)
+    app = make_test_app(live_database_url, tmp_path_factory.mktemp("live-instance"), SERVER_NAME=None,
+                        TRUSTED_HOSTS=["127.0.0.1"])
     migrated(app)
+    with_thesaurus(app)
     return app
 
 
@@ -55,8 +57,9 @@ def live_server(live_app) -> Iterator[str]:  # noqa: ANN001
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    live_app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield live_app.config["PUBLIC_URL"]
     finally:
         server.shutdown()
         thread.join(timeout=10)

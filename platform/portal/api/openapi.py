@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from portal.i18n.languages import LANGUAGES
+from portal.i18n.languages import LANGUAGES, country_codes
+from portal.listings.models import Direction, ListingKind
+from portal.listings.search_params import MAX_PAGE, MAX_QUERY_CHARS
 
-_FACET_NAMES = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl")
+_FACET_NAMES = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl", "subjects")
 
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _array_param(name: str, description: str) -> dict:
+def _array_param(name: str, description: str, values: list[str]) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description, "explode": True,
-            "schema": {"type": "array", "items": {"type": "string"}}}
+            "schema": {"type": "array", "items": {"type": "string", "enum": values}}}
 
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -42,6 +44,12 @@ _LISTING_PROPERTIES = {
                                    "country_name": {"type": "string"}, "verified": {"type": "boolean"}}},
     "topics": {"type": "array", "items": {"type": "object", "required": ["slug", "label"], "additionalProperties": False,
                                           "properties": {"slug": {"type": "string"}, "label": {"type": "string"}}}},
+    "subjects": {"type": "array", "description": "Thesaurus concepts the listing is about, labelled in `lang`.",
+                 "items": {"type": "object", "required": ["key", "label"], "additionalProperties": False,
+                           "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}},
+    "found_through_subjects": {"type": "array", "items": {"type": "string"},
+                               "description": "In search results: the listing's subjects through which the "
+                                              "query found it when none of the query's words is in its text."},
     "trl": {"type": ["integer", "null"], "minimum": 1, "maximum": 9},
     "published_at": {"type": ["string", "null"], "format": "date-time"},
     "updated_at": {"type": "string", "format": "date-time"},
@@ -65,43 +73,59 @@ _LISTING_DETAIL_PROPERTIES = {
 }
 
 
-def openapi_document() -> dict:
+def openapi_document(server_url: str = "/api/v1", centers: list[str] | None = None,
+                     topics: list[str] | None = None) -> dict:
+    """``server_url`` is absolute (from PUBLIC_URL); ``centers`` and ``topics`` are the slugs that
+    exist now: a value outside an enum is refused with 400, as described."""
     language_param = {"name": "lang", "in": "query", "required": False,
-                      "description": "Language of labels, and of titles where a translation exists.",
+                      "description": "Language of labels, and of titles where a translation exists. "
+                                     "Any other value is refused with 400.",
                       "schema": {"type": "string", "enum": list(LANGUAGES), "default": "en"}}
     error = {"description": "Invalid parameters or unknown resource",
              "content": {"application/json": {"schema": _ref("Error")}}}
+    bad_request = {"description": "Invalid parameters (an unknown lang, a value outside its enum, "
+                                  "a number out of range, q too long)",
+                   "content": {"application/json": {"schema": _ref("Error")}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "China–Central Asia Cooperation Platform API", "version": "1.0.0",
                  "description": "Read-only access to published offers and requests, centers and taxonomy. "
                                 "Search parameters are the same as the search page's."},
-        "servers": [{"url": "/api/v1"}],
+        "servers": [{"url": server_url}],
         "paths": {
             "/listings": {"get": {
                 "summary": "Search published listings, with facet counts",
                 "operationId": "searchListings",
                 "parameters": [
                     language_param,
-                    {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200},
-                     "description": "Words in any of the eight languages; Chinese needs no spaces."},
-                    _array_param("center", "Center slug; repeat for several (OR)."),
-                    _array_param("kind", "joint_research, technology_transfer or youth_exchange."),
-                    _array_param("direction", "offer or request."),
-                    _array_param("country", "ISO 3166-1 code of the institution's country."),
-                    _array_param("topic", "Topic slug (see /taxonomy)."),
-                    _array_param("language", "Listings available in this language."),
+                    {"name": "q", "in": "query", "required": False,
+                     "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS, "pattern": "^[^\\u0000]*$"},
+                     "description": "Words in any of the eight languages; Chinese needs no spaces. "
+                                    f"At most {MAX_QUERY_CHARS} characters; longer is refused with 400."},
+                    _array_param("center", "Center slug; repeat for several (OR).", sorted(centers or [])),
+                    _array_param("kind", "Kind of cooperation.", [kind.value for kind in ListingKind]),
+                    _array_param("direction", "Offer or request.", [item.value for item in Direction]),
+                    _array_param("country", "ISO 3166-1 code of the institution's country (upper case).",
+                                 sorted(country_codes())),
+                    _array_param("topic", "Topic slug (see /taxonomy).", sorted(topics or [])),
+                    _array_param("language", "Listings available in this language.", list(LANGUAGES)),
+                    {"name": "subject", "in": "query", "required": False, "style": "form", "explode": True,
+                     "schema": {"type": "array", "maxItems": 20,
+                                "items": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$"}},
+                     "description": "Thesaurus concept key (see a listing's `subjects`); listings about it or "
+                                    "a narrower concept, in any language. Repeat for several (OR)."},
                     {"name": "trl_min", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 9}},
                     {"name": "trl_max", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 9}},
                     {"name": "sort", "in": "query",
                      "schema": {"type": "string", "enum": ["relevance", "newest", "closing"], "default": "relevance"}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                    {"name": "page", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
                     {"name": "per_page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
                 ],
                 "responses": {"200": {"description": "One page of results",
                                       "content": {"application/json": {"schema": _ref("ListingPage")}}},
-                              "400": error},
+                              "400": bad_request},
             }},
             "/listings/{id}": {"get": {
                 "summary": "One published listing with all its translations",
@@ -110,18 +134,20 @@ def openapi_document() -> dict:
                                                 "schema": {"type": "integer"}}],
                 "responses": {"200": {"description": "The listing",
                                       "content": {"application/json": {"schema": _ref("ListingDetail")}}},
-                              "404": error},
+                              "400": bad_request, "404": error},
             }},
             "/centers": {"get": {
                 "summary": "The cooperation centers", "operationId": "listCenters", "parameters": [language_param],
                 "responses": {"200": {"description": "All centers",
-                                      "content": {"application/json": {"schema": _ref("CenterList")}}}},
+                                      "content": {"application/json": {"schema": _ref("CenterList")}}},
+                              "400": bad_request},
             }},
             "/taxonomy": {"get": {
                 "summary": "Topics and the other vocabularies, with labels", "operationId": "getTaxonomy",
                 "parameters": [language_param],
                 "responses": {"200": {"description": "The vocabularies",
-                                      "content": {"application/json": {"schema": _ref("Taxonomy")}}}},
+                                      "content": {"application/json": {"schema": _ref("Taxonomy")}}},
+                              "400": bad_request},
             }},
         },
         "components": {"schemas": {
@@ -142,6 +168,7 @@ def openapi_document() -> dict:
                 "properties": {
                     "query": {"type": "object", "required": ["q", "terms", "sort", "lang"],
                               "properties": {"q": {"type": "string"}, "terms": {"type": "array", "items": {"type": "string"}},
+                                             "subjects": {"type": "array", "items": {"type": "string"}},
                                              "sort": {"type": "string"}, "lang": {"type": "string"}}},
                     "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
                     "per_page": {"type": "integer"}, "pages": {"type": "integer", "minimum": 1},

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
@@ -11,8 +11,9 @@ from portal.extensions import db
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
 from portal.listings.finder import find_listings
 from portal.listings.models import Listing
-from portal.listings.search_params import parse_params
+from portal.listings.search_params import MAX_QUERY_CHARS, parse_params
 from portal.listings.views import SearchVocabulary
+from portal.subjects.services import subjects_of, subjects_of_many
 from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404
 
@@ -42,21 +43,43 @@ def _bad_request(message: str) -> BadRequest:
     return error
 
 
+# Query-string names of the facets, and the SearchVocabulary predicate each one's values pass.
+_FACET_ARGS = {"center": "centers", "kind": "kinds", "direction": "directions", "country": "countries",
+               "topic": "topics", "language": "languages", "subject": "subjects"}
+
+
+def _strict_problems(vocabulary: SearchVocabulary) -> list[str]:
+    """The API takes values exactly as /openapi.json lists them (the page forgives case and spaces)."""
+    allowed, problems = vocabulary.allowed(), []
+    for arg, facet in _FACET_ARGS.items():
+        for value in request.args.getlist(arg):
+            if not allowed[facet](value):
+                problems.append(f"unknown {arg} {value[:40]!r}")
+    if len(request.args.get("q", "")) > MAX_QUERY_CHARS:
+        problems.append(f"q must be at most {MAX_QUERY_CHARS} characters")
+    return problems
+
+
 @bp.route("/listings")
 def list_listings():
     language = g.lang_code
     vocabulary = SearchVocabulary(language)
     params = parse_params(request.args.to_dict(flat=False), allowed=vocabulary.allowed(),
                           per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE)
-    if params.problems:
-        raise _bad_request("; ".join(params.problems))
+    problems = list(dict.fromkeys([*_strict_problems(vocabulary), *params.problems]))
+    if problems:
+        raise _bad_request("; ".join(problems))
     outcome = find_listings(db.session, params, with_topics=True)
+    subjects = subjects_of_many(db.session, [listing.id for listing in outcome.listings], language, limit=50)
     with force_locale(language):
         return jsonify({
-            "query": {"q": params.q, "terms": outcome.terms, "sort": params.sort, "lang": language},
+            "query": {"q": params.q, "terms": outcome.terms, "sort": params.sort, "lang": language,
+                      "subjects": list(outcome.query_subjects)},
             "total": outcome.total, "page": params.page, "per_page": params.per_page,
             "pages": max(1, -(-outcome.total // params.per_page)),
-            "items": [listing_json(listing, language, full=False) for listing in outcome.listings],
+            "items": [listing_json(listing, language, full=False, subjects=subjects.get(listing.id, []),
+                                   found_through=outcome.via_subjects.get(listing.id, ()))
+                      for listing in outcome.listings],
             "facets": {name: [{"value": value, "label": vocabulary.label(name, value), "count": count}
                               for value, count in counts] for name, counts in outcome.facets.items()},
         })
@@ -68,7 +91,8 @@ def get_listing(listing_id: int):
     if not listing.is_public():
         abort(404)
     with force_locale(g.lang_code):
-        return jsonify(listing_json(listing, g.lang_code, full=True))
+        return jsonify(listing_json(listing, g.lang_code, full=True,
+                                    subjects=subjects_of(db.session, listing.id, g.lang_code)))
 
 
 @bp.route("/centers")
@@ -87,4 +111,6 @@ def taxonomy():
 
 @bp.route("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    vocabulary = SearchVocabulary(DEFAULT_LANGUAGE)
+    server = url_for("api.openapi", _external=True).removesuffix("/openapi.json")
+    return jsonify(openapi_document(server, centers=list(vocabulary.centers), topics=list(vocabulary.topics)))

@@ -52,5 +52,10 @@ def _country_codes() -> frozenset[str]:
     return frozenset(code for code, _ in country_choices(DEFAULT_LANGUAGE))
 
 
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code the portal knows."""
+    return _country_codes()
+
+
 def is_country_code(code: str) -> bool:
     return code in _country_codes()

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n.routing import current_language
+from portal.web.public_url import absolute_url
 
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["now_utc"] = utcnow
     app.jinja_env.globals["waiting_time"] = waiting_time
+    app.jinja_env.globals["public_url"] = absolute_url
     app.jinja_env.filters["query_string"] = lambda args: urlencode(args, doseq=True)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -62,6 +64,10 @@ def init_app(app: Flask) -> None:
         from portal.institutions.views import pending_request_count
         from portal.taxonomy.models import Center
 
+        if g.get("database_unavailable"):
+            # The 503 page: nothing here may touch the database.
+            return {"header_centers": [], "lang": current_language(), "pending_members": 0,
+                    "unread_notifications": 0}
         if "header_centers" not in g:
             g.header_centers = db.session.scalars(select(Center).order_by(Center.position)).all()
         return {
