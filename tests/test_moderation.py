@@ -195,6 +195,8 @@ def test_report_suspend_restore(browser, client, db_session, make, world):
 def test_institution_verification(browser, db_session, make, world):
     fresh = make.institution("New Oasis Cooperative", country="UZ", verified=False)
     make.user("head@oasis.uz", institution=fresh, institution_admin=True, language="uz")
+    # A moderator verifies institutions that have submitted to their center (moderation.policy).
+    make.listing(institution=fresh, center=world["desert"], status=ListingStatus.SUBMITTED)
     db_session.commit()
     browser.sign_in("land@example.org", PASSWORD)
     assert "New Oasis Cooperative" in browser.get("/en/moderation/institutions").get_data(as_text=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, g
 from flask.globals import _cv_app, _cv_request
 import enum
 
@@ -59,15 +59,20 @@ def db_enum(enum_class: type[enum.Enum], name: str) -> Enum:
                 create_constraint=True, validate_strings=True)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, timeout_seconds: int = 30) -> Engine:
+    """``timeout_seconds`` bounds how long a request waits for the database: after it the
+    request fails (and gets the 503 page) instead of hanging until the worker is killed."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-        _make_sqlite_transactional(engine)
+        engine = create_engine(url, connect_args={"timeout": timeout_seconds})
+        _make_sqlite_transactional(engine, timeout_seconds)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {"connect_timeout": timeout_seconds} if "+psycopg" in url.split("://")[0] else {}
+    # pre_ping: a connection the server dropped is replaced at checkout, so the portal
+    # recovers by itself after a database restart.
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
-def _make_sqlite_transactional(engine: Engine) -> None:
+def _make_sqlite_transactional(engine: Engine, timeout_seconds: int = 30) -> None:
     # pysqlite's own BEGIN handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself.
     # IMMEDIATE takes the write lock at the start: two processes then queue up (busy_timeout)
     # instead of one failing with "database is locked" when its read turns into a write.
@@ -78,7 +83,7 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout_seconds * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -100,14 +105,14 @@ class Database:
         )
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
+        engine = make_engine(app.config["DATABASE_URL"], app.config.get("DATABASE_TIMEOUT_SECONDS", 30))
         app.extensions["portal.db"] = {"engine": engine, "bind": engine}
 
         @app.after_request
         def commit_request(response: Response) -> Response:
-            # One commit per request, and only when the request succeeded.
+            # One commit per request, and only when the request succeeded and may change state.
             if self.session.registry.has():
-                if response.status_code < 400:
+                if response.status_code < 400 and not g.get("portal_commit_forbidden"):
                     self.session.commit()
                 else:
                     self.session.rollback()
@@ -117,6 +122,11 @@ class Database:
         @app.teardown_appcontext
         def remove_session(_exc: BaseException | None) -> None:
             self.session.remove()
+
+    @staticmethod
+    def forbid_commit() -> None:
+        """Nothing this request changed may be stored (e.g. its CSRF token was bad)."""
+        g.portal_commit_forbidden = True
 
     @staticmethod
     def engine(app: Flask | None = None) -> Engine:

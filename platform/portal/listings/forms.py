@@ -99,7 +99,9 @@ class ListingForm(PortalForm, ContentFields):
     trl = SelectField(_l("Technology readiness level"), coerce=lambda v: int(v) if v else None,
                       validators=[Optional()],
                       description=_l("For an offer, how mature the technology is; for a request, the maturity you need."))
-    ip_status = SelectField(_l("Intellectual property"), validators=[Optional()])
+    # strip_whitespace=False: a plain Optional() took " " for empty, cleared the choice check,
+    # and IPStatus(" ") raised (a 500); now " " is "Not a valid choice".
+    ip_status = SelectField(_l("Intellectual property"), validators=[Optional(strip_whitespace=False)])
     starts_on = DateField(_l("First day"), validators=[Optional()])
     ends_on = DateField(_l("Last day"), validators=[Optional()])
     participants = IntegerField(_l("Number of participants"), validators=[
@@ -108,7 +110,7 @@ class ListingForm(PortalForm, ContentFields):
     age_max = IntegerField(_l("Oldest age"), validators=[Optional(), NumberRange(10, 99, _l("Enter an age between 10 and 99."))])
     partner_roles = MultiCheckboxField(_l("Partner roles sought"),
                                        choices=options((r.value, label) for r, label in PARTNER_ROLE_LABELS.items()))
-    funding = SelectField(_l("Funding"), validators=[Optional()])
+    funding = SelectField(_l("Funding"), validators=[Optional(strip_whitespace=False)])
     expires_on = DateField(_l("Open until"), validators=[DataRequired(_l("Enter a date."))],
                            description=_l("At most two years from today."))
     save_draft = SubmitField(_l("Save as draft"))

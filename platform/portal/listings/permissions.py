@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from portal.accounts.models import MembershipStatus, Role
+from portal.accounts.models import MembershipStatus
 from portal.listings.models import Listing, ListingStatus
+from portal.moderation.policy import can_review_listing
 
 
 def can_view_listing(user, listing: Listing) -> bool:  # noqa: ANN001 - a User or Flask-Login's anonymous user
@@ -12,9 +13,7 @@ def can_view_listing(user, listing: Listing) -> bool:  # noqa: ANN001 - a User o
         return True  # an expired listing's page stays, saying that it has expired
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.role == Role.ADMIN:
+    if user.institution_id == listing.institution_id and user.membership_status == MembershipStatus.ACTIVE:
         return True
-    if user.role == Role.MODERATOR and listing.center in user.moderated_centers:
-        return True
-    return (user.institution_id == listing.institution_id
-            and user.membership_status == MembershipStatus.ACTIVE)
+    # Moderators see what was submitted to them; a draft stays its institution's.
+    return can_review_listing(user, listing)

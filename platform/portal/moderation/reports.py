@@ -18,6 +18,7 @@ from portal.moderation.blueprint import bp, moderator_required
 from portal.moderation.forms import MessageForm, ReportForm
 from portal.moderation.models import ListingReport, ReportReason, ReportStatus
 from portal.moderation.notifications import notify_author
+from portal.moderation.policy import can_verify_institution
 from portal.moderation.services import AlreadyDecided, ModerationService, moderated_center_ids
 from portal.web.navigation import get_or_404
 from portal.web.security import csrf_checked_by_form
@@ -92,22 +93,38 @@ def suspend_or_restore(listing_id: int, action: str):
 
 # institution verification
 
+def _listing_centers(institution_ids: list[int]) -> dict[int, set[int]]:
+    """Centers of each institution's listings past the draft stage (see moderation.policy)."""
+    rows = db.session.execute(select(Listing.institution_id, Listing.center_id).distinct().where(
+        Listing.institution_id.in_(institution_ids), Listing.status != ListingStatus.DRAFT)).all()
+    centers: dict[int, set[int]] = {}
+    for institution_id, center_id in rows:
+        centers.setdefault(institution_id, set()).add(center_id)
+    return centers
+
+
 @bp.route("/institutions")
 @moderator_required
 def institutions():
     waiting = db.session.scalars(select(Institution).where(Institution.verification != VerificationStatus.VERIFIED)
                                  .order_by(Institution.created_at)).all()
-    return render_template("moderation/institutions.html", institutions=waiting)
+    centers = _listing_centers([institution.id for institution in waiting])
+    mine = [institution for institution in waiting
+            if can_verify_institution(current_user, centers.get(institution.id, set()))]
+    return render_template("moderation/institutions.html", institutions=mine)
 
 
 DETAILS_SUBJECT = _l("Please tell us more about your institution")
 
 
+# Not csrf_checked_by_form: the verify button has no form to re-render, so a bad token is
+# refused before the view (the marker once let "verify" through without any token).
 @bp.route("/institutions/<int:institution_id>/<any(verify, ask):action>", methods=["POST"])
 @moderator_required
-@csrf_checked_by_form
 def verify_institution(institution_id: int, action: str):
     institution = get_or_404(Institution, institution_id)
+    if not can_verify_institution(current_user, _listing_centers([institution.id]).get(institution.id, set())):
+        abort(403)
     if action == "verify":
         institution.verification = VerificationStatus.VERIFIED
         institution.verification_message = ""

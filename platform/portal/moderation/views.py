@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.roles import can_moderate
 from portal.extensions import db
 from portal.i18n.languages import FOCUS_COUNTRIES, LANGUAGES
-from portal.listings.models import Direction, Listing, ListingKind
+from portal.listings.models import Direction, Listing, ListingKind, ListingStatus
 from portal.moderation.blueprint import bp, moderator_required
 from portal.moderation.forms import BulkDecisionForm, DecisionForm
 from portal.moderation.models import ListingEvent, ListingRevision, RejectionReason, RevisionStatus
 from portal.moderation.notifications import notify_author
+from portal.moderation.policy import can_review_listing
 from portal.moderation.queue import QueueFilters, counts_per_center, queue
 from portal.moderation.services import AlreadyDecided, ModerationService, NotAllowed, moderated_center_ids
 from portal.moderation.snapshot import changed_fields, changed_texts, listing_snapshot, preview
@@ -72,7 +72,9 @@ def _open_revision(listing: Listing, revision_id: str | None) -> ListingRevision
 @moderator_required
 def review(listing_id: int):
     listing = get_or_404(Listing, listing_id)
-    if not can_moderate(current_user, listing.center):
+    if listing.status == ListingStatus.DRAFT:
+        abort(404)  # never submitted: private to its institution, its existence too
+    if not can_review_listing(current_user, listing):
         abort(403)
     revision = _open_revision(listing, request.args.get("revision"))
     proposed = preview(db.session, listing, revision.content) if revision else listing
@@ -99,7 +101,9 @@ def _next_item_url(after_listing_id: int | None = None) -> str:
 @csrf_checked_by_form
 def decide(listing_id: int):
     listing = get_or_404(Listing, listing_id)
-    if not can_moderate(current_user, listing.center):
+    if listing.status == ListingStatus.DRAFT:
+        abort(404)
+    if not can_review_listing(current_user, listing):
         abort(403)
     form = DecisionForm()
     if not form.validate_on_submit() or form.decision is None:
@@ -147,7 +151,7 @@ def bulk():
     service, done, conflicts = ModerationService(db.session), 0, 0
     for key in form.items.data:
         listing, revision_id = _item(key)
-        if listing is None or not can_moderate(current_user, listing.center):
+        if listing is None or not can_review_listing(current_user, listing):
             continue
         try:
             with db.session.begin_nested():
