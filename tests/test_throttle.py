@@ -58,6 +58,10 @@ def _exercise(store) -> None:  # noqa: ANN001
     assert count == 2 and 0 < remaining <= 61
     store.clear(key)
     assert store.get(key) == (0, 0)
+    store.hold(key, 30)
+    count, remaining = store.get(key)
+    assert count == 1 and 0 < remaining <= 31
+    store.clear(key)
 
 
 def test_database_store(db_session):
@@ -93,10 +97,12 @@ def test_sign_in_throttle_uses_redis_when_configured(app, browser, db_session, m
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
     monkeypatch.delitem(app.extensions, "portal.redis", raising=False)
     email = f"redis-{uuid.uuid4().hex[:8]}@example.org"
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
+    for _ in range(limit):
         browser.submit("/en/account/login", {"email": email, "password": "wrong"})
-    assert int(client.get(f"signin:account:{email}")) == app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    assert int(client.get(f"signin:account:{email}")) == limit
+    assert int(client.get(f"signin:pair:127.0.0.1:{email}")) == limit
     blocked = browser.submit("/en/account/login", {"email": email, "password": "wrong"})
     assert blocked.status_code == 429
-    client.delete(f"signin:account:{email}", "signin:address:127.0.0.1")
+    client.delete(f"signin:account:{email}", f"signin:pair:127.0.0.1:{email}", "signin:address:127.0.0.1")
     app.extensions.pop("portal.redis", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
+from portal.accounts import sessions
 from portal.accounts.models import User
 from portal.extensions import db, login_manager
 
@@ -15,14 +16,12 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        ident, _sep, version = user_id.partition(":")
-        if not ident.isdigit() or not version.isdigit():
+        ident, version, token = (user_id.split(":", 2) + ["", ""])[:3]
+        if not ident.isdigit() or not version.isdigit() or len(token) > 100:
             return None
-        user = db.session.get(User, int(ident))
-        # A password or email change bumps auth_version and ends every older session.
-        if user is None or user.auth_version != int(version):
-            return None
-        return user
+        # The server-side session must still exist (sign-out deletes it), and a password or
+        # email change bumps auth_version, which ends every older session.
+        return sessions.load(db.session, int(ident), int(version), token)
 
     @login_manager.unauthorized_handler
     def ask_to_sign_in():

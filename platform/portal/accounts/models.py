@@ -74,8 +74,13 @@ class User(Base):
     def is_authenticated(self) -> bool:
         return True
 
+    # The server-side session this object was loaded for (see accounts.sessions); not stored.
+    session_token = None  # type: str | None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.auth_version}"
+        # Kept in the session cookie and the remember cookie: both die with the server-side
+        # session (sign-out, sign out everywhere) and with the auth_version (password change).
+        return f"{self.id}:{self.auth_version}:{self.session_token or ''}"
 
     @property
     def email_confirmed(self) -> bool:
@@ -98,3 +103,16 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class UserSession(Base):
+    """One signed-in browser. Signing out deletes it, so a copied cookie stops working."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the token in the cookie: a copy of the table signs nobody in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]

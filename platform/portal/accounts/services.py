@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -12,9 +13,15 @@ from portal.accounts.models import User, normalize_email
 from portal.accounts.tokens import EmailTokens, TokenInvalid
 from portal.database import utcnow
 
-# Verifying against this when the account does not exist keeps the response time
-# the same, so timing does not tell which emails are registered.
-_DUMMY_HASH = generate_password_hash("not a password", method="scrypt:1024:8:1")
+# Verifying against a hash of the same method and cost when the account does not exist keeps
+# the response time the same, so timing does not tell which emails are registered.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def dummy_hash(method: str) -> str:
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 class EmailTaken(Exception):
@@ -77,7 +84,7 @@ class AccountService:
     def authenticate(self, email: str, password: str) -> User | None:
         user = self.find_by_email(email)
         if user is None:
-            check_password_hash(_DUMMY_HASH, password)
+            check_password_hash(dummy_hash(self.hash_method), password)
             return None
         if not check_password_hash(user.password_hash, password):
             return None

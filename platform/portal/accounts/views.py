@@ -19,6 +19,7 @@ from portal.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from portal.accounts import sessions
 from portal.accounts.services import AccountService, EmailTaken, NewAccount, WrongPassword
 from portal.accounts.tokens import EmailTokens, TokenExpired, TokenInvalid
 from portal.extensions import db
@@ -28,7 +29,7 @@ from portal.institutions.models import Institution
 from portal.institutions.services import InstitutionService
 from portal.mail.service import send_to_user
 from portal.saved_searches.services import of_user as saved_searches_of
-from portal.security import reset_throttle, sign_in_throttle
+from portal.security import registration_throttle, reset_throttle, sign_in_throttle
 from portal.web.navigation import redirect_next
 from portal.web.security import csrf_checked_by_form
 
@@ -66,7 +67,27 @@ def _token_problem(error: TokenInvalid) -> str:
 def _start_session(user, remember: bool) -> None:  # noqa: ANN001
     # A fresh session on every sign-in: nothing from before survives (session fixation).
     session.clear()
+    sessions.start(db.session, user, current_app.config["REMEMBER_COOKIE_DURATION"])
     login_user(user, remember=remember)
+
+
+@bp.app_template_global()
+def link_lifetime() -> str:
+    """How long email links stay valid (TOKEN_MAX_AGE_SECONDS), in words."""
+    seconds = current_app.config["TOKEN_MAX_AGE_SECONDS"]
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
+    return ngettext("%(num)d minute", "%(num)d minutes", max(1, -(-seconds // 60)))
+
+
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _too_many(form, wait_seconds: int) -> None:  # noqa: ANN001
+    minutes = max(1, -(-wait_seconds // 60))
+    form.form_errors.append(ngettext("Too many attempts. Try again in %(num)d minute.",
+                                     "Too many attempts. Try again in %(num)d minutes.", minutes))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -77,14 +98,28 @@ def register():
     form = RegisterForm(preferred_language=current_language())
     form.institution_id.choices = institution_choices()
     if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        throttle = registration_throttle()
+        keys = {"account": email, "address": _client_address()}
+        wait = throttle.retry_after(**keys)
+        if wait:
+            _too_many(form, wait)
+            return render_template("accounts/register.html", form=form), 429
+        throttle.record_failure(**keys)
         service = account_service()
         try:
             user = service.register(NewAccount(
                 email=form.email.data, password=form.password.data,
                 display_name=form.display_name.data, preferred_language=form.preferred_language.data))
         except EmailTaken:
-            form.email.errors.append(_("An account with this email address already exists. "
-                                       "Sign in, or reset your password if you forgot it."))
+            # The same answer as for a new account: the page must not tell who is registered.
+            # The owner learns of it by email instead.
+            service.hash_password(form.password.data)  # the same time spent, too
+            owner = service.find_by_email(email)
+            send_to_user(db.session, owner, "account_exists", _l("Someone tried to register with your email address"),
+                         login_link=url_for("accounts.login", lang_code=owner.preferred_language, _external=True),
+                         reset_link=url_for("accounts.forgot_password", lang_code=owner.preferred_language,
+                                            _external=True))
         else:
             institutions = InstitutionService(db.session)
             if form.institution_mode.data == "new":
@@ -92,9 +127,7 @@ def register():
             else:
                 institutions.request_to_join(user, db.session.get(Institution, form.institution_id.data))
             send_confirmation(user)
-            _start_session(user, remember=False)
-            flash(_("Welcome! We have sent a confirmation link to %(email)s.", email=user.email), "success")
-            return redirect(url_for("accounts.settings"))
+        return render_template("accounts/register_sent.html", email=form.email.data.strip())
     return render_template("accounts/register.html", form=form)
 
 
@@ -133,19 +166,24 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         throttle = sign_in_throttle()
-        keys = {"account": form.email.data.strip().lower(), "address": request.remote_addr or "unknown"}
+        keys = {"account": form.email.data.strip().lower(), "address": _client_address()}
         wait = throttle.retry_after(**keys)
         if wait:
             minutes = max(1, -(-wait // 60))
             form.form_errors.append(ngettext("Too many failed attempts. Try again in %(num)d minute.",
                                              "Too many failed attempts. Try again in %(num)d minutes.", minutes))
-            return render_template("accounts/login.html", form=form), 429
-        user = account_service().authenticate(form.email.data, form.password.data)
+            response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
+            response.headers["Retry-After"] = str(wait)
+            return response
+        service = account_service()
+        user = service.authenticate(form.email.data, form.password.data)
         if user is None:
-            throttle.record_failure(**keys)
+            failure = throttle.record_failure(**keys)
+            if failure.under_attack_now:
+                _warn_owner(service.find_by_email(keys["account"]), failure.account_failures)
             form.form_errors.append(_("The email address or password is not correct."))
         else:
-            throttle.reset(account=keys["account"])
+            throttle.record_success(**keys)
             _start_session(user, remember=form.remember.data)
             if user.preferred_language != g.get("lang_code"):
                 return redirect_next("web.home", lang_code=user.preferred_language)
@@ -153,12 +191,33 @@ def login():
     return render_template("accounts/login.html", form=form)
 
 
+def _warn_owner(user, failures: int) -> None:  # noqa: ANN001
+    """Tell the owner that their account is being guessed at (once per throttling window)."""
+    if user is None:
+        return
+    send_to_user(db.session, user, "sign_in_attempts", _l("Someone is trying to sign in to your account"),
+                 failures=failures, minutes=max(1, current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"] // 60),
+                 link=url_for("accounts.forgot_password", lang_code=user.preferred_language, _external=True))
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        sessions.end(db.session, current_user.session_token)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("web.home"))
+
+
+@bp.route("/sessions/end-all", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    sessions.end_all(db.session, current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -195,7 +254,8 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user = service.reset_password(token, form.password.data)
-        sign_in_throttle().reset(account=user.email)
+        sign_in_throttle().forget_account(user.email)
+        sessions.end_all(db.session, user)  # whoever knew the old password is signed out
         _start_session(user, remember=False)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("web.home"))
@@ -227,7 +287,8 @@ def change_password():
         except WrongPassword:
             form.current_password.errors.append(_("This is not your current password."))
         else:
-            # auth_version changed: keep this session, end all others.
+            # auth_version changed: keep this browser signed in, end every other session.
+            sessions.end_all(db.session, current_user._get_current_object())
             _start_session(current_user._get_current_object(), remember=False)
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.settings"))
@@ -267,6 +328,7 @@ def confirm_email_change(token: str):
         user, new_email = service.check_email_change_token(token)
         if form.validate_on_submit():
             service.apply_email_change(token)
+            sessions.end_all(db.session, user)
             if current_user.is_authenticated and current_user.id == user.id:
                 _start_session(user, remember=False)
             flash(_("Your email address is now %(email)s.", email=new_email), "success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from portal.extensions import db
-from portal.security.throttle import AttemptThrottle, Limit
+from portal.security.throttle import AttemptThrottle, Limit, SignInRules, SignInThrottle
 
 
 def _store():
@@ -24,12 +24,23 @@ def _store():
     return DatabaseCounterStore(db.session)
 
 
-def sign_in_throttle() -> AttemptThrottle:
+def sign_in_throttle() -> SignInThrottle:
     config = current_app.config
-    window = config["LOGIN_FAILURE_WINDOW_SECONDS"]
+    return SignInThrottle(_store(), SignInRules(
+        max_per_account_and_address=config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"],
+        max_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        slowdown_after=config["LOGIN_SLOWDOWN_AFTER_ACCOUNT_FAILURES"],
+        slowdown_max_seconds=config["LOGIN_SLOWDOWN_MAX_SECONDS"],
+        window_seconds=config["LOGIN_FAILURE_WINDOW_SECONDS"]))
+
+
+def registration_throttle() -> AttemptThrottle:
+    """Registrations send email: a few per address, and per email address, per window."""
+    config = current_app.config
+    window = config["REGISTRATION_WINDOW_SECONDS"]
     return AttemptThrottle(_store(), {
-        "account": Limit("signin:account", config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window),
-        "address": Limit("signin:address", config["LOGIN_MAX_FAILURES_PER_ADDRESS"], window),
+        "account": Limit("register:account", 3, window),
+        "address": Limit("register:address", config["REGISTRATIONS_PER_ADDRESS"], window),
     })
 
 

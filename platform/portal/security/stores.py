@@ -35,6 +35,9 @@ class RedisCounterStore:
     def clear(self, key: str) -> None:
         self.client.delete(key)
 
+    def hold(self, key: str, seconds: int) -> None:
+        self.client.set(key, 1, ex=max(1, int(seconds)))
+
 
 class DatabaseCounterStore:
     """Uses the request's session; the counters commit with the request (failed sign-ins
@@ -71,3 +74,10 @@ class DatabaseCounterStore:
 
     def clear(self, key: str) -> None:
         self.session.execute(delete(ThrottleCounter).where(ThrottleCounter.key == key))
+
+    def hold(self, key: str, seconds: int) -> None:
+        self.increment(key, seconds)
+        counter = self.session.get(ThrottleCounter, key)
+        counter.count = 1
+        counter.window_ends_at = utcnow() + timedelta(seconds=seconds)
+        self.session.flush()

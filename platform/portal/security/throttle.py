@@ -15,6 +15,9 @@ class CounterStore(Protocol):
 
     def clear(self, key: str) -> None: ...
 
+    def hold(self, key: str, seconds: int) -> None:
+        """Open (or replace) a window of ``seconds`` on ``key`` with a count of 1."""
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -58,6 +61,78 @@ class AttemptThrottle:
             self.store.clear(self.limits[name].key(value))
 
 
+@dataclass(frozen=True)
+class SignInRules:
+    max_per_account_and_address: int   # failures on one account from one address, per window
+    max_per_address: int               # failures from one address on any accounts, per window
+    slowdown_after: int                # failures on one account from anywhere: under attack
+    slowdown_max_seconds: int
+    window_seconds: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    account_failures: int   # on this account from every address, in the window
+    under_attack_now: bool  # this failure crossed ``slowdown_after``: time to tell the owner
+
+
+class SignInThrottle:
+    """Sign-in throttling after OWASP ASVS V6 (V2.2.1 in 4.0): never a lockout of the account.
+
+    - One address may fail on one account ``max_per_account_and_address`` times per window,
+      and on all accounts together ``max_per_address`` times; then that address waits.
+    - Once an account has failed ``slowdown_after`` times from anywhere, it is under attack:
+      after each further failure, every address that has already failed on it waits a delay
+      that doubles (1, 2, 4… seconds, at most ``slowdown_max_seconds``). An attack from many
+      addresses is slowed down, not given a way to lock the owner out.
+    - An address with no failures is never refused: the owner, signing in from their own
+      device, always gets in with the right password.
+    """
+
+    def __init__(self, store: CounterStore, rules: SignInRules) -> None:
+        self.store = store
+        self.rules = rules
+
+    @staticmethod
+    def _keys(account: str, address: str) -> dict[str, str]:
+        return {"pair": f"signin:pair:{address}:{account}", "address": f"signin:address:{address}",
+                "account": f"signin:account:{account}", "slow": f"signin:slow:{account}"}
+
+    def retry_after(self, *, account: str, address: str) -> int:
+        """Seconds this address must wait before trying this account again; 0: go ahead."""
+        keys, rules = self._keys(account, address), self.rules
+        pair_failures, pair_remaining = self.store.get(keys["pair"])
+        address_failures, address_remaining = self.store.get(keys["address"])
+        wait = 0
+        if address_failures >= rules.max_per_address:
+            wait = max(wait, address_remaining)
+        if pair_failures >= rules.max_per_account_and_address:
+            wait = max(wait, pair_remaining)
+        if pair_failures:
+            _held, slow_remaining = self.store.get(keys["slow"])
+            wait = max(wait, slow_remaining)
+        return wait
+
+    def record_failure(self, *, account: str, address: str) -> Failure:
+        keys, rules = self._keys(account, address), self.rules
+        self.store.increment(keys["pair"], rules.window_seconds)
+        self.store.increment(keys["address"], rules.window_seconds)
+        failures = self.store.increment(keys["account"], rules.window_seconds)
+        if failures >= rules.slowdown_after:
+            delay = min(2 ** min(failures - rules.slowdown_after, 30), rules.slowdown_max_seconds)
+            self.store.hold(keys["slow"], max(1, delay))
+        return Failure(failures, failures == rules.slowdown_after)
+
+    def record_success(self, *, account: str, address: str) -> None:
+        # The account's own count goes on: the owner signing in does not stop an attack.
+        self.store.clear(self._keys(account, address)["pair"])
+
+    def forget_account(self, account: str) -> None:
+        """After a password reset: the account starts afresh."""
+        for name in ("account", "slow"):
+            self.store.clear(self._keys(account, "")[name])
+
+
 class MemoryCounterStore:
     """For unit tests of the rules; a server never uses it (app servers don't share memory)."""
 
@@ -80,3 +155,6 @@ class MemoryCounterStore:
 
     def clear(self, key: str) -> None:
         self.counters.pop(key, None)
+
+    def hold(self, key: str, seconds: int) -> None:
+        self.counters[key] = (1, self.clock() + seconds)
