@@ -1,7 +1,12 @@
-"""Quality of the partner-matching engine on the labelled set tests/matching/eval_set.toml.
+"""Quality of the partner-matching engine on the labelled sets.
 
-    python benchmarks/matching_eval.py                 # per query and mean nDCG@10, P@5
-    python benchmarks/matching_eval.py --show drip-request-kk   # one query's ranking, with reasons
+    python benchmarks/matching_eval.py                 # the two halves of tests/evaluation/ and
+                                                       # the old tests/matching/eval_set.toml
+    python benchmarks/matching_eval.py --set dev -v    # one set, per query
+    python benchmarks/matching_eval.py --set dev --show d-drip-request-uz   # one ranking, with reasons
+
+Listings are annotated with the shipped thesaurus (seed/thesaurus.ttl) as the portal does.
+Tune on ``dev`` only; ``holdout`` is there to be measured (see tests/evaluation/README.md).
 
 nDCG@10 uses the graded judgements (gain 2^grade − 1, discount log2(rank + 1), ideal = the
 judged listings in grade order); P@5 counts the top five with any grade ≥ 1. Unjudged listings
@@ -28,9 +33,24 @@ from portal.matching.index import MatchIndex  # noqa: E402
 from portal.matching.concepts import TopicLexicon  # noqa: E402
 from portal.matching.profile import ListingProfile, build_profile  # noqa: E402
 from portal.matching.rules import can_match  # noqa: E402
+from portal.thesaurus.annotator import Annotator  # noqa: E402
+from portal.thesaurus.concepts import Thesaurus  # noqa: E402
+from portal.thesaurus.skos import read_skos  # noqa: E402
 
 EVAL_SET = ROOT / "tests" / "matching" / "eval_set.toml"
+SETS = {"dev": ROOT / "tests" / "evaluation" / "dev.toml",
+        "holdout": ROOT / "tests" / "evaluation" / "holdout.toml",
+        "old": EVAL_SET}
 TOPICS = ROOT / "seed" / "topics.toml"
+THESAURUS = ROOT / "seed" / "thesaurus.ttl"
+_ANNOTATORS: dict[Path, Annotator] = {}
+
+
+def annotator(path: Path = THESAURUS) -> Annotator:
+    """The shipped thesaurus's annotator (parsed once per process)."""
+    if path not in _ANNOTATORS:
+        _ANNOTATORS[path] = Annotator(Thesaurus(read_skos(path)))
+    return _ANNOTATORS[path]
 TEXT_FIELDS = ("title", "summary", "description")
 
 
@@ -56,7 +76,7 @@ class QueryResult:
     ranking: list[str]
 
 
-def load_eval_set(path: Path = EVAL_SET, topics_path: Path = TOPICS) -> EvalSet:
+def load_eval_set(path: Path = EVAL_SET, topics_path: Path = TOPICS, thesaurus: Path | None = THESAURUS) -> EvalSet:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     lexicon = TopicLexicon({topic["slug"]: topic["names"] for topic in
                             tomllib.loads(topics_path.read_text(encoding="utf-8"))["topic"]})
@@ -67,12 +87,16 @@ def load_eval_set(path: Path = EVAL_SET, topics_path: Path = TOPICS) -> EvalSet:
     for number, row in enumerate(data["listing"], start=1):
         texts = [(language, version[field]) for language, version in row["text"].items()
                  for field in TEXT_FIELDS if version.get(field)]
+        subjects = None
+        if thesaurus is not None:
+            reader = annotator(thesaurus)
+            subjects = dict(reader.annotate([*(text for _, text in texts), *row.get("keywords", ())]).counts)
         profiles[row["key"]] = build_profile(
             id=number, institution_id=institution_ids[row["institution"]],
             country=countries[row["institution"]], center=row["center"], kind=row["kind"],
-            direction=row["direction"], topics=row["topics"], texts=texts,
-            keywords=row.get("keywords", ()), keyword_language=row["original_language"],
-            lexicon=lexicon,
+            direction=row["direction"], topics=row.get("topics", ()), texts=texts,
+            keywords=row.get("keywords", ()), keyword_language=None,
+            lexicon=lexicon, subjects=subjects, thesaurus=reader.thesaurus if subjects is not None else None,
             target_countries=row.get("target_countries", ()),
             working_languages=row.get("working_languages", ()), languages=list(row["text"]),
             trl=row.get("trl"), starts_on=row.get("starts_on"), ends_on=row.get("ends_on"))
@@ -128,20 +152,28 @@ def means(results: list[QueryResult]) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", choices=sorted(SETS), action="append",
+                        help="which set (repeat for several; default: dev, holdout and old)")
     parser.add_argument("--show", metavar="KEY", help="print one query's suggestions with reasons")
+    parser.add_argument("-v", "--verbose", action="store_true", help="every query's figures")
     args = parser.parse_args()
-    eval_set = load_eval_set()
+    names = args.set or ["dev", "holdout", "old"]
     if args.show:
-        _show(eval_set, args.show)
+        _show(load_eval_set(SETS[names[0]]), args.show)
         return
-    results = evaluate(eval_set)
-    print(f"{len(eval_set.profiles)} listings, {len(results)} queries\n")
-    print(f"{'query':<36} {'nDCG@10':>8} {'P@5':>6} {'P@5 max':>8}")
-    for result in results:
-        print(f"{result.query:<36} {result.ndcg:>8.3f} {result.precision:>6.2f} "
-              f"{result.best_precision:>8.2f}")
-    ndcg, precision, best = means(results)
-    print(f"{'mean':<36} {ndcg:>8.3f} {precision:>6.3f} {best:>8.3f}")
+    print(f"{'set':<10} {'listings':>8} {'queries':>8} {'nDCG@10':>8} {'P@5':>6} {'P@5 max':>8} {'no hit':>7}")
+    for name in names:
+        eval_set = load_eval_set(SETS[name])
+        results = evaluate(eval_set)
+        if args.verbose:
+            for result in results:
+                print(f"  {result.query:<36} {result.ndcg:>8.3f} {result.precision:>6.2f} "
+                      f"{result.best_precision:>8.2f}")
+        ndcg, precision, best = means(results)
+        empty = sum(1 for result in results if not any(eval_set.judgements[result.query].get(key)
+                                                         for key in result.ranking[:10]))
+        print(f"{name:<10} {len(eval_set.profiles):>8} {len(results):>8} {ndcg:>8.3f} {precision:>6.3f} "
+              f"{best:>8.3f} {empty:>7}")
 
 
 def _show(eval_set: EvalSet, key: str) -> None:

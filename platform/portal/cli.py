@@ -149,7 +149,11 @@ def seed_command(quiet: bool) -> None:
 
     from portal.matching.store import refresh_all
 
+    from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, load_file
+
+    load_file(db.session, SHIPPED_THESAURUS)
     report = load_seed(db.session, current_app)
+    annotate_all(db.session)
     rebuild_index(db.session)
     refresh_all(db.session)
     db.session.commit()
@@ -178,7 +182,8 @@ def init_app(app: Flask) -> None:
     from portal.i18n.catalogs import translations_cli
     from portal.listings.cli import listings_cli
     from portal.notifications.cli import notifications_cli
+    from portal.subjects.cli import thesaurus_cli
 
     for command in (db_cli, users_cli, moderators_cli, seed_command, reindex_command, config_help,
-                    translations_cli, listings_cli, notifications_cli):
+                    translations_cli, listings_cli, notifications_cli, thesaurus_cli):
         app.cli.add_command(command)

@@ -18,7 +18,7 @@ from portal.search.analyzer import (
     texts_tokens,
 )
 
-TOKEN = re.compile(r"^~?[^\W_]+$")  # letters, digits (ʻ is a letter), an optional stem marker
+TOKEN = re.compile(r"^(~|~~)?[^\W_]+$")  # letters, digits (ʻ is a letter), an optional stem marker
 
 
 def test_turkic_i_forms_fold_together():
@@ -45,7 +45,8 @@ def test_control_and_invisible_characters():
                                       "O´ZBEK"])
 def test_uzbek_apostrophes_are_one_letter(spelling):
     assert fold(spelling) == "o" + UZBEK_APOSTROPHE + "zbek"
-    assert text_tokens(spelling, "uz") == {"oʻzbek", "ozbek"}  # the word and its plain skeleton
+    # the word, its plain skeleton and its Turkic stem
+    assert text_tokens(spelling, "uz") == {"oʻzbek", "ozbek", "~~ozbek"}
 
 
 def test_apostrophe_not_after_a_letter_is_a_quote():
@@ -75,14 +76,23 @@ def test_russian_and_english_text_get_stems():
 
 
 def test_languages_without_stemmer_keep_surface_words_and_their_latin_skeleton():
-    assert text_tokens("tomchilatib sugʻorish", "uz") == {"tomchilatib", "sugʻorish", "sugorish"}
-    assert text_tokens("суарудың", "kk") == {"суарудың", "suarudyng"}
-    assert text_tokens("suwaryş", "tk") == {"suwaryş", "suwarysh"}
+    assert text_tokens("tomchilatib sugʻorish", "uz") == {"tomchilatib", "sugʻorish", "sugorish",
+                                                          "~~tomchilatip", "~~sugorish"}
+    assert text_tokens("суарудың", "kk") == {"суарудың", "suarudyng", "~~suar"}
+    assert text_tokens("suwaryş", "tk") == {"suwaryş", "suwarysh", "~~suwarysh"}
+
+
+def test_turkic_stems_meet_whatever_ending_or_stem_change():
+    assert "~~suar" in text_tokens("суару", "kk") & text_tokens("суаруды", "kk")
+    assert "~~kitap" in text_tokens("kitap", "tk") & text_tokens("kitaby", "tk")
+    assert "~~yurek" in text_tokens("ýürek", "tk") & text_tokens("ýüregi", "tk")
+    assert not any(token.startswith("~~") for token in text_tokens("irrigation канал", "en"))
 
 
 def test_unknown_language_stems_by_script():
-    assert text_tokens("panels", None) == {"panels", "~panel"}
-    assert text_tokens("пустыни", None) == {"пустыни", "~пустын", "pustyni"}
+    # (keywords, of unknown language, also get their Turkic stem)
+    assert text_tokens("panels", None) == {"panels", "~panel", "~~panels"}
+    assert text_tokens("пустыни", None) == {"пустыни", "~пустын", "pustyni", "~~pus"}
 
 
 def test_numbers_get_no_stem():
@@ -93,7 +103,7 @@ def test_every_token_is_one_word_to_the_full_text_tokenizers():
     text = "Oʻzbekiston: 光伏 drip-irrigation опустынивание ЁЛКА İklim 5G! #tag @x 3.5% «ru» “en”"
     tokens = texts_tokens([(language, text) for language in ("en", "ru", "uz", "zh", None)])
     assert tokens and all(TOKEN.match(token) for token in tokens)
-    assert all(STEM_MARKER not in token[1:] for token in tokens)
+    assert all(STEM_MARKER not in token.removeprefix(STEM_MARKER * 2)[1:] for token in tokens)
 
 
 def test_very_long_words_are_cut():
@@ -117,4 +127,4 @@ def test_pure_modules_import_neither_flask_nor_sqlalchemy(module):
             imported.add(node.module or "")
     assert not {name for name in imported if name.split(".")[0] in {"flask", "sqlalchemy"}}
     assert {name for name in imported if name.startswith("portal")} <= {"portal.search.analyzer", "portal.search.query",
-                                                                          "portal.search.scripts"}
+                                                                          "portal.search.scripts", "portal.search.turkic"}

@@ -14,12 +14,14 @@ def labels(text):
 def test_word_matches_as_prefix_or_russian_stem():
     (term,) = parse_query("опустынивания")
     assert term.alternatives == (Alternative("опустынивания", prefix=True),
-                                 Alternative("~опустыниван"), Alternative("opustynivaniya", prefix=True))
+                                 Alternative("~опустыниван"), Alternative("opustynivaniya", prefix=True),
+                                 Alternative("~~opustyniv"))
 
 
 def test_latin_word_gets_english_stem():
     (term,) = parse_query("Irrigated")
-    assert term.alternatives == (Alternative("irrigated", prefix=True), Alternative("~irrig"))
+    assert term.alternatives == (Alternative("irrigated", prefix=True), Alternative("~irrig"),
+                                 Alternative("~~irrigatet"))
 
 
 def test_turkic_word_without_stemmer_is_a_prefix():

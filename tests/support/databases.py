@@ -39,3 +39,23 @@ def migrated(app) -> None:  # noqa: ANN001
 
     with Database.engine(app).begin() as connection:
         command.upgrade(alembic_config(app, connection), "head")
+
+
+_SHIPPED_CONCEPTS: list = []
+
+
+def with_thesaurus(app) -> None:  # noqa: ANN001
+    """Load the shipped thesaurus (parsed once per test run) into the app's database, as
+    ``flask seed`` does for a real portal."""
+    from sqlalchemy.orm import Session as OrmSession
+
+    from portal.database import Database
+    from portal.subjects.services import SHIPPED_THESAURUS, load_concepts
+    from portal.thesaurus.skos import read_skos
+
+    if not _SHIPPED_CONCEPTS:
+        _SHIPPED_CONCEPTS.extend(read_skos(SHIPPED_THESAURUS))
+    with Database.engine(app).connect() as connection, OrmSession(bind=connection) as session:
+        load_concepts(session, _SHIPPED_CONCEPTS)
+        session.commit()
+        connection.commit()

@@ -40,7 +40,8 @@ def topic_json(topic: Topic, language: str) -> dict:
             "center": topic.center.slug if topic.center else None, "names": dict(topic.names)}
 
 
-def listing_json(listing: Listing, language: str, *, full: bool) -> dict:
+def listing_json(listing: Listing, language: str, *, full: bool, subjects: list | None = None,
+                 found_through: tuple[str, ...] = ()) -> dict:
     content = listing.content_for(language)
     data = {
         "id": listing.id,
@@ -60,6 +61,8 @@ def listing_json(listing: Listing, language: str, *, full: bool) -> dict:
             "verified": listing.institution.is_verified,
         },
         "topics": [{"slug": t.slug, "label": t.label(language)} for t in listing.topics],
+        "subjects": [{"key": subject.key, "label": subject.label} for subject in subjects or []],
+        "found_through_subjects": list(found_through),
         "trl": listing.trl,
         "published_at": _iso(listing.published_at),
         "updated_at": _iso(listing.updated_at),

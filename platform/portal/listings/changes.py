@@ -13,7 +13,10 @@ def listing_changed(session: Session, listing: Listing) -> None:
     from flask import current_app, has_app_context
 
     from portal.search.index import reindex_listing
+    from portal.subjects.services import annotate_listing
 
+    if session.get(Listing, listing.id) is not None:
+        annotate_listing(session, listing)  # what the listing is about, before it is indexed
     reindex_listing(session, listing.id)  # also records the change for every process's indexes
     if not has_app_context() or current_app.config.get("MATCHING_IN_REQUESTS", True):
         rematch(session, listing)

@@ -19,6 +19,7 @@ from portal.listings.facet_index import FacetIndex, ListingFacts, timestamp
 from portal.listings.models import Listing, ListingStatus, ListingTranslation, listing_topics
 from portal.search.analyzer import texts_tokens
 from portal.search.state import FollowingIndexes
+from portal.subjects.services import current_thesaurus_and_annotator, listing_concept_keys
 from portal.taxonomy.models import Center, Topic
 
 REBUILD_AFTER_APPENDED = 0.05  # share of moved listings after which a rebuild re-sorts the slots
@@ -29,8 +30,11 @@ def current_index(session: Session) -> FacetIndex:
 
 
 def _build(session: Session) -> FacetIndex:
+    thesaurus, annotator = current_thesaurus_and_annotator(session)
     return FacetIndex.build(_load(session, utcnow()), built_at=time.time(),
-                            document_count=_document_count(session), labels=_labels(session))
+                            document_count=_document_count(session), labels=_labels(session),
+                            thesaurus=thesaurus if len(thesaurus) else None,
+                            annotator=annotator if len(thesaurus) else None)
 
 
 def _update(session: Session, index: FacetIndex, changed: list[int]) -> None:
@@ -78,10 +82,12 @@ def _load(session: Session, now: datetime, ids: list[int] | None = None) -> list
                 select(ListingTranslation.listing_id, ListingTranslation.language)
                 .where(ListingTranslation.listing_id.in_(listed))):
             languages.setdefault(listing_id, []).append(language)
+    subjects = listing_concept_keys(session, [row[0] for row in rows])
     return [ListingFacts(id=listing_id, center=center, kind=kind, direction=direction, country=country,
                          topics=tuple(sorted(topics.get(listing_id, ()))),
                          languages=tuple(sorted(languages.get(listing_id, ()))), trl=trl,
-                         published_at=timestamp(published_at), expires_at=timestamp(expires_at))
+                         published_at=timestamp(published_at), expires_at=timestamp(expires_at),
+                         subjects=tuple(sorted(subjects.get(listing_id, ()))))
             for listing_id, center, kind, direction, country, trl, published_at, expires_at in rows]
 
 

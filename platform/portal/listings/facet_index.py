@@ -21,6 +21,7 @@ database and decides when to rebuild.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from array import array
@@ -29,18 +30,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from portal.listings.search_params import SearchParams
+from portal.thesaurus.annotator import Annotator
+from portal.thesaurus.concepts import Thesaurus
+from portal.listings.relevance import score_tiers
 from portal.search.query import Alternative
-from portal.search.ranking import (
-    BODY,
-    FIELD_WEIGHTS,
-    FIELDS,
-    TAXONOMY,
-    TITLE,
-    TextMatches,
-    inverse_document_frequency,
-)
+from portal.search.ranking import TextMatches
 
-FACETS = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl")
+FACETS = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl", "subjects")
+#: Subject counts are computed for the most common subjects and those of the first results
+#: only: counting all 1,500 concepts of the thesaurus would cost more than the search.
+COMMON_SUBJECTS = 120
+SUBJECTS_FROM_RESULTS = 300
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 
 
@@ -58,6 +58,7 @@ class ListingFacts:
     trl: int | None
     published_at: float  # POSIX timestamps; -inf when never published
     expires_at: float
+    subjects: tuple[str, ...] = ()  # thesaurus concept keys (``portal.subjects``)
 
     def values(self, facet: str) -> tuple[str, ...]:
         if facet == "centers":
@@ -72,6 +73,8 @@ class ListingFacts:
             return self.topics
         if facet == "languages":
             return self.languages
+        if facet == "subjects":
+            return self.subjects
         return (str(self.trl),) if self.trl is not None else ()
 
     def order_key(self) -> tuple[float, int]:
@@ -84,6 +87,9 @@ class Found:
     total: int
     facets: dict[str, list[tuple[str, int]]]
     page_ids: list[int]
+    #: page listings found through the query's concepts only (no word of the query in their
+    #: text), with those concepts
+    via_subjects: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,13 +110,21 @@ class FacetIndex:
     expiry_slots: array = field(default_factory=lambda: array("q"))  # the slot of each
     # (facet, value) -> tokens of its labels in every language, for "centers" and "topics"
     labels: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # The thesaurus, to widen a subject to its narrower concepts, and its annotator, to read a
+    # query as concepts (both None when no thesaurus is loaded).
+    thesaurus: Thesaurus | None = None
+    annotator: Annotator | None = None
+    slot_subjects: list[tuple[str, ...]] = field(default_factory=list)
+    common_subjects: tuple[str, ...] = ()
 
     # --- building and changing -------------------------------------------------------------
 
     @classmethod
     def build(cls, listings: Iterable[ListingFacts], *, built_at: float, document_count: int,
-              labels: Mapping[tuple[str, str], frozenset[str]]) -> FacetIndex:
-        index = cls(built_at=built_at, document_count=document_count, labels=labels)
+              labels: Mapping[tuple[str, str], frozenset[str]], thesaurus: Thesaurus | None = None,
+              annotator: Annotator | None = None) -> FacetIndex:
+        index = cls(built_at=built_at, document_count=document_count, labels=labels,
+                    thesaurus=thesaurus, annotator=annotator)
         ordered = sorted(listings, key=ListingFacts.order_key)
         builders: dict[str, dict[str, bytearray]] = {name: {} for name in FACETS}
         size = (len(ordered) + 7) // 8
@@ -126,6 +140,9 @@ class FacetIndex:
         index.ids = array("q", (facts.id for facts in ordered))
         index.published = array("d", (facts.published_at for facts in ordered))
         index.expires = array("d", (facts.expires_at for facts in ordered))
+        index.slot_subjects = [facts.subjects for facts in ordered]
+        index.common_subjects = tuple(sorted(index.bits["subjects"], key=lambda key: -index.bits["subjects"][key].bit_count())
+                                      [:COMMON_SUBJECTS])
         index.slot_list = array("q", [-1]) * (max(index.ids, default=0) + 1)
         for slot, listing_id in enumerate(index.ids):
             index.slot_list[listing_id] = slot
@@ -162,12 +179,14 @@ class FacetIndex:
         self.occupied &= mask
         self.live -= 1
         self.ids[slot] = 0
+        self.slot_subjects[slot] = ()
 
     def _append(self, facts: ListingFacts) -> None:
         slot = len(self.ids)
         self.ids.append(facts.id)
         self.published.append(facts.published_at)
         self.expires.append(facts.expires_at)
+        self.slot_subjects.append(facts.subjects)
         self._reach(facts.id)
         self.slot_list[facts.id] = slot
         bit = 1 << slot
@@ -223,13 +242,16 @@ class FacetIndex:
         return self.occupied & ~expired
 
     def search(self, params: SearchParams, *, now: float, terms: Sequence[TextMatches] | None = None,
-               within: int | None = None) -> Found:
+               within: int | None = None, term_subjects: Sequence[Set[str]] | None = None) -> Found:
         """``terms``: the query's terms with their title and body matches (None: no text
-        query). ``within`` narrows everything to a bitset (a center's page, an alert's news)."""
+        query); ``term_subjects``: per term, the concepts of the query that cover it (a listing
+        about one of them, or a narrower one, has the term). ``within`` narrows everything to a
+        bitset (a center's page, an alert's news)."""
         base = self.visible(now) if within is None else self.visible(now) & within
         tiers: list[tuple[float, int]] | None = None
+        only_subjects = 0
         if terms is not None:
-            tiers = self._score_tiers(terms, base)
+            tiers, only_subjects = score_tiers(self, terms, base, term_subjects or [frozenset()] * len(terms))
             base = 0
             for _score, bits in tiers:
                 base |= bits
@@ -240,7 +262,8 @@ class FacetIndex:
             for other, bits in filters.items():
                 if other != name:
                     narrowed &= bits
-            facets[name] = self._counts(name, narrowed)
+            facets[name] = (self._subject_counts(narrowed, params.subjects) if name == "subjects"
+                            else self._counts(name, narrowed))
         matching = base
         for bits in filters.values():
             matching &= bits
@@ -258,7 +281,32 @@ class FacetIndex:
                     break
                 page += self._first(bits & matching, wanted - len(page))
             page = page[start:wanted]
-        return Found(total=matching.bit_count(), facets=facets, page_ids=[self.ids[slot] for slot in page])
+        via_subjects = {}
+        if only_subjects:
+            query_subjects = set().union(*(term_subjects or ()))
+            for slot in page:
+                if only_subjects >> slot & 1:
+                    via_subjects[self.ids[slot]] = tuple(sorted(self._subjects_meeting(slot, query_subjects)))
+        return Found(total=matching.bit_count(), facets=facets, page_ids=[self.ids[slot] for slot in page],
+                     via_subjects=via_subjects)
+
+    def subject_bits(self, keys: Iterable[str]) -> int:
+        """Slots of the listings about any of these concepts or a narrower one."""
+        bits = 0
+        subjects = self.bits["subjects"]
+        for key in self._widened(keys):
+            bits |= subjects.get(key, 0)
+        return bits
+
+    def _widened(self, keys: Iterable[str]) -> set[str]:
+        widened: set[str] = set()
+        for key in keys:
+            widened |= self.thesaurus.with_narrower(key) if self.thesaurus is not None else {key}
+        return widened
+
+    def _subjects_meeting(self, slot: int, query_subjects: Set[str]) -> set[str]:
+        """The listing's own subjects that answer the query's concepts (they or narrower ones)."""
+        return set(self.slot_subjects[slot]) & self._widened(query_subjects)
 
     def labelled(self, alternatives: Sequence[Alternative]) -> int:
         """Slots of the listings whose topic or center label has the term."""
@@ -268,40 +316,10 @@ class FacetIndex:
                 bits |= self.bits[facet].get(value, 0)
         return bits
 
-    def _score_tiers(self, terms: Sequence[TextMatches], base: int) -> list[tuple[float, int]]:
-        """The matching slots split by score, best first. A score sums, term by term and field
-        by field in that order (so the floats add up alike every time), the term's idf times the
-        weight of each field having it. The idf counts the documents having the term in their
-        text, published or not, as the text index does, plus the public ones labelled with it."""
-        per_term = []
-        matched = base
-        for alternatives, matches in terms:
-            in_text = set(matches.get(TITLE, ())) | set(matches.get(BODY, ()))
-            fields = {TITLE: self.slots_of(matches.get(TITLE, ())), BODY: self.slots_of(matches.get(BODY, ())),
-                      TAXONOMY: self.labelled(alternatives)}
-            only_labelled = fields[TAXONOMY] & ~(fields[TITLE] | fields[BODY])
-            matched &= fields[TITLE] | fields[BODY] | fields[TAXONOMY]
-            frequency = len(in_text) + only_labelled.bit_count()
-            per_term.append((inverse_document_frequency(frequency, self.document_count), fields))
-        parts = [(0.0, matched)] if matched else []
-        for idf, fields in per_term:
-            for name in FIELDS:
-                weight = idf * FIELD_WEIGHTS.get(name, 0.0)
-                split = []
-                for score, bits in parts:
-                    having = bits & fields[name]
-                    if having:
-                        split.append((score + weight, having))
-                    if bits & ~fields[name]:
-                        split.append((score, bits & ~fields[name]))
-                parts = split
-        merged: dict[float, int] = {}
-        for score, bits in parts:
-            merged[score] = merged.get(score, 0) | bits
-        return sorted(merged.items(), key=lambda item: -item[0])
-
     def _filters(self, params: SearchParams) -> dict[str, int]:
         filters = {}
+        if params.subjects:
+            filters["subjects"] = self.subject_bits(params.subjects)
         for name in ("centers", "kinds", "directions", "countries", "topics", "languages"):
             chosen: Set[str] = set(getattr(params, name))
             if chosen:
@@ -316,6 +334,19 @@ class FacetIndex:
         for value in values:
             bits |= self.bits[name].get(value, 0)
         return bits
+
+    def _subject_counts(self, within: int, chosen: Sequence[str]) -> list[tuple[str, int]]:
+        """Counts of the common subjects, those of the first results and the chosen ones."""
+        candidates = dict.fromkeys((*chosen, *self.common_subjects))
+        for slot in itertools.islice(self._slots(within), SUBJECTS_FROM_RESULTS):
+            candidates.update(dict.fromkeys(self.slot_subjects[slot]))
+        counts = []
+        for key in candidates:
+            count = (self.subject_bits([key]) & within).bit_count() if key in chosen else \
+                (self.bits["subjects"].get(key, 0) & within).bit_count()
+            if count:
+                counts.append((key, count))
+        return sorted(counts, key=lambda item: (-item[1], item[0]))
 
     def _counts(self, name: str, within: int) -> list[tuple[str, int]]:
         counts = [(value, count) for value, bits in self.bits[name].items()

@@ -10,7 +10,7 @@ shows how many listings "Uzbekistan" would add).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,7 +22,7 @@ from portal.listings.facet_index import FacetIndex
 from portal.listings.models import Listing
 from portal.listings.search_params import SearchParams
 from portal.search.index import text_matches
-from portal.search.query import parse_query
+from portal.search.query import MAX_QUERY_CHARACTERS, QueryTerm, parse_query
 
 
 @dataclass
@@ -33,6 +33,9 @@ class SearchOutcome:
     listings: list[Listing]
     facets: dict[str, list[tuple[str, int]]]
     ignored_query: bool = False  # the query had nothing searchable (only punctuation, say)
+    #: listings of the page found only through the query's concepts -> those concept keys
+    via_subjects: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    query_subjects: tuple[str, ...] = ()  # the concepts the query was read as
 
 
 def find_listings(session: Session, params: SearchParams, *, now: datetime | None = None,
@@ -45,9 +48,27 @@ def find_listings(session: Session, params: SearchParams, *, now: datetime | Non
     terms = parse_query(params.q) if params.q else []
     matches = text_matches(session, terms) if terms else None
     index = current_index(session)
-    found = index.search(params, now=now.timestamp(), terms=matches, within=_within(index, center, published_after))
+    term_subjects = _term_subjects(index, params.q, terms) if terms else []
+    found = index.search(params, now=now.timestamp(), terms=matches, within=_within(index, center, published_after),
+                         term_subjects=term_subjects)
     return SearchOutcome(params=params, terms=[term.label for term in terms], total=found.total, facets=found.facets,
-                         listings=_load_listings(session, found.page_ids, with_topics), ignored_query=bool(params.q) and not terms)
+                         listings=_load_listings(session, found.page_ids, with_topics), ignored_query=bool(params.q) and not terms,
+                         via_subjects=found.via_subjects,
+                         query_subjects=tuple(sorted(set().union(*term_subjects))) if term_subjects else ())
+
+
+def _term_subjects(index: FacetIndex, query: str, terms: list[QueryTerm]) -> list[frozenset[str]]:
+    """Per query term, the thesaurus concepts that the query's words around it name."""
+    if index.annotator is None:
+        return [frozenset()] * len(terms)
+    words, covered = index.annotator.annotate_query(query[:MAX_QUERY_CHARACTERS])
+    labels: dict[str, set[str]] = {}
+    for key, positions in covered.items():
+        for position in positions:
+            labels.setdefault(words[position], set()).add(key)
+            if position + 1 in positions:  # a Chinese bigram inside the concept's label
+                labels.setdefault(words[position] + words[position + 1], set()).add(key)
+    return [frozenset(labels.get(term.label, ())) for term in terms]
 
 
 def _within(index: FacetIndex, center: str | None, published_after: datetime | None) -> int | None:

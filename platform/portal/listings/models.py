@@ -157,6 +157,8 @@ class Listing(Base):
 
     # Details shared by every kind.
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # keyword -> its language, when known (an import may say; the posting form does not ask)
+    keyword_languages: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     target_countries: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO 3166 codes; empty: any
     working_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Technology transfer.

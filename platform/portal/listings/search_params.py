@@ -7,6 +7,7 @@ Unknown values are dropped (and reported), never passed on to the database.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+import re
 from dataclasses import dataclass, field, replace
 
 SORTS = ("relevance", "newest", "closing")
@@ -24,6 +25,7 @@ class SearchParams:
     countries: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()  # thesaurus concept keys
     trl_min: int | None = None
     trl_max: int | None = None
     sort: str = "relevance"
@@ -39,7 +41,7 @@ class SearchParams:
         args: dict[str, object] = {}
         if self.q:
             args["q"] = self.q
-        for name in ("centers", "kinds", "directions", "countries", "topics", "languages"):
+        for name in _ARG_NAMES:
             values = getattr(self, name)
             if values:
                 args[_ARG_NAMES[name]] = list(values)
@@ -56,7 +58,13 @@ class SearchParams:
 
 # The query-string names are singular: ?center=a&center=b
 _ARG_NAMES = {"centers": "center", "kinds": "kind", "directions": "direction", "countries": "country",
-              "topics": "topic", "languages": "language"}
+              "topics": "topic", "languages": "language", "subjects": "subject"}
+# A concept key as the thesaurus makes them (drip-irrigation, agrovoc:c_2397).
+_CONCEPT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$")
+
+
+def _looks_like_concept(value: str) -> bool:
+    return bool(_CONCEPT_KEY.match(value))
 
 
 def _clean_query(raw: str) -> str:
@@ -95,7 +103,7 @@ def parse_params(args: Mapping[str, Sequence[str]], *, allowed: Mapping[str, Cal
             value = value.strip()
             if attribute == "countries":
                 value = value.upper()
-            if allowed[attribute](value):
+            if allowed.get(attribute, _looks_like_concept)(value):
                 if value not in values:
                     values.append(value)
             elif value:

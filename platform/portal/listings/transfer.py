@@ -20,8 +20,8 @@ from werkzeug.datastructures import MultiDict
 
 from portal.accounts.models import User, normalize_email
 from portal.database import utcnow
-from portal.i18n.languages import LANGUAGES
-from portal.institutions.models import Institution
+from portal.i18n.languages import LANGUAGES, is_country_code
+from portal.institutions.models import Institution, InstitutionType
 from portal.listings.forms import ListingForm, TranslationForm
 from portal.listings.models import Listing, ListingStatus, ListingTranslation
 from portal.listings.queries import public_listings
@@ -33,7 +33,8 @@ SCALAR_FIELDS = ("kind", "direction", "trl", "ip_status", "starts_on", "ends_on"
                  "age_min", "age_max", "funding", "expires_on")
 CONTENT_FIELDS = ("title", "summary", "description")
 CSV_COLUMNS = (
-    ["key", "institution", "author_email", "center", "language", *CONTENT_FIELDS, *SCALAR_FIELDS, *LIST_FIELDS]
+    ["key", "institution", "institution_country", "institution_type", "author_email", "center", "language",
+     *CONTENT_FIELDS, *SCALAR_FIELDS, *LIST_FIELDS]
     + [f"{name}_{code}" for code in LANGUAGES for name in CONTENT_FIELDS]
 )
 
@@ -45,6 +46,7 @@ class RowReport:
     errors: list[str] = field(default_factory=list)
     listing_id: int | None = None
     action: str = ""
+    created_institution: bool = False
 
     @property
     def ok(self) -> bool:
@@ -52,7 +54,8 @@ class RowReport:
 
     def describe(self) -> str:
         if self.ok:
-            return f"row {self.number} ({self.key or 'no key'}): {self.action} listing {self.listing_id}"
+            institution = " (and its institution)" if self.created_institution else ""
+            return f"row {self.number} ({self.key or 'no key'}): {self.action} listing {self.listing_id}{institution}"
         return f"row {self.number} ({self.key or 'no key'}): " + "; ".join(self.errors)
 
 
@@ -129,9 +132,11 @@ class ListingImporter:
         return ImportReport(reports, committed)
 
     def _import_row(self, row: dict, report: RowReport, publish: bool) -> None:
-        institution = self._institution(row.get("institution"))
+        institution = self._institution(row.get("institution")) or self._new_institution(row, report)
         if institution is None:
-            report.errors.append(f"unknown institution {row.get('institution')!r}")
+            if not report.errors:
+                report.errors.append(f"unknown institution {row.get('institution')!r} (give institution_country "
+                                     "to create it)")
             return
         author = None
         if row.get("author_email"):
@@ -160,6 +165,8 @@ class ListingImporter:
         else:
             report.action = "updated"
         apply_draft(listing, draft)
+        listing.keyword_languages = {keyword: language for keyword, language in self._keyword_languages(row).items()
+                                     if keyword in listing.keywords}
         listing.expires_at = end_of_day(draft.expires_on)
         for language, content in translations.items():
             set_text(listing, language, content)
@@ -188,7 +195,9 @@ class ListingImporter:
                     report.errors.append(f"topics: unknown {', '.join(map(str, unknown))}")
                 values = [str(self.topic_ids[v]) for v in values if v in self.topic_ids]
             if name == "keywords":
-                data[name] = ", ".join(map(str, values))
+                texts, problems = _keyword_texts(values)
+                report.errors.extend(problems)
+                data[name] = ", ".join(texts)
             else:
                 data.setlist(name, [str(v) for v in values])
         data["submit"] = "y"
@@ -208,6 +217,35 @@ class ListingImporter:
                 result[language] = form.content()
         return result
 
+    def _keyword_languages(self, row: dict) -> dict[str, str]:
+        values = row.get("keywords") or []
+        if isinstance(values, str):
+            values = [v.strip() for v in values.split(";") if v.strip()]
+        return dict(keyword for value in values if (keyword := _keyword(value)) and keyword[1])
+
+    def _new_institution(self, row: dict, report: RowReport) -> Institution | None:
+        """An institution the portal does not know yet, when the row says where it is."""
+        name = str(row.get("institution") or "").strip()
+        country = str(row.get("institution_country") or "").strip().upper()
+        if not name or not country or name.isdigit():
+            return None
+        if not is_country_code(country):
+            report.errors.append(f"institution_country: unknown country {country!r}")
+            return None
+        kind = str(row.get("institution_type") or InstitutionType.OTHER.value).strip()
+        if kind not in InstitutionType._value2member_map_:
+            report.errors.append(f"institution_type: one of {', '.join(t.value for t in InstitutionType)}")
+            return None
+        if len(name) > 200:
+            report.errors.append("institution: at most 200 characters")
+            return None
+        institution = Institution(name=name, country=country, type=InstitutionType(kind),
+                                  city=str(row.get("institution_city") or "")[:120])
+        self.session.add(institution)
+        self.session.flush()
+        report.created_institution = True
+        return institution
+
     def _institution(self, reference: object) -> Institution | None:
         if reference is None or reference == "":
             return None
@@ -220,6 +258,33 @@ class _RowRejected(Exception):
     pass
 
 
+def _keyword(value: object) -> tuple[str, str | None] | None:
+    """A keyword as (text, language): a string (``"drip irrigation"``, or ``"en:drip
+    irrigation"`` in CSV), or ``{"text": …, "language": …}`` in JSON."""
+    if isinstance(value, dict):
+        text, language = str(value.get("text") or "").strip(), value.get("language")
+        return (text, str(language).strip() if language else None) if text else None
+    text = str(value).strip()
+    code, separator, rest = text.partition(":")
+    if separator and code.strip() in LANGUAGES and rest.strip():
+        return rest.strip(), code.strip()
+    return (text, None) if text else None
+
+
+def _keyword_texts(values: list) -> tuple[list[str], list[str]]:
+    """The keywords' texts for the form, and what is wrong with their languages."""
+    texts, problems = [], []
+    for value in values:
+        keyword = _keyword(value)
+        if keyword is None:
+            continue
+        text, language = keyword
+        if language is not None and language not in LANGUAGES:
+            problems.append(f"keywords: {language!r} is not a portal language ({' '.join(LANGUAGES)})")
+        texts.append(text.replace(",", " "))
+    return texts, problems
+
+
 # exporting
 
 def export_rows(session: Session) -> Iterator[dict]:
@@ -229,7 +294,8 @@ def export_rows(session: Session) -> Iterator[dict]:
         yield {
             "key": listing.external_key.split(":", 1)[-1] if listing.external_key else f"listing-{listing.id}",
             "id": listing.id, "institution": listing.institution.name,
-            "institution_country": listing.institution.country, "center": listing.center.slug,
+            "institution_country": listing.institution.country, "institution_type": listing.institution.type.value,
+            "center": listing.center.slug,
             "language": original.language, "title": original.title, "summary": original.summary,
             "description": original.description, "kind": listing.kind.value, "direction": listing.direction.value,
             "trl": listing.trl, "ip_status": listing.ip_status.value if listing.ip_status else None,
@@ -239,7 +305,8 @@ def export_rows(session: Session) -> Iterator[dict]:
             "funding": listing.funding.value if listing.funding else None,
             "expires_on": listing.expires_at.date().isoformat(),
             "published_at": listing.published_at.isoformat() if listing.published_at else None,
-            "topics": [topic.slug for topic in listing.topics], "keywords": list(listing.keywords),
+            "topics": [topic.slug for topic in listing.topics], "keywords": [f"{listing.keyword_languages[k]}:{k}" if k in (listing.keyword_languages or {}) else k
+                                                                 for k in listing.keywords],
             "target_countries": list(listing.target_countries), "working_languages": list(listing.working_languages),
             "partner_roles": list(listing.partner_roles),
             "translations": {t.language: {"title": t.title, "summary": t.summary, "description": t.description}
@@ -254,7 +321,7 @@ def write_json(rows: Iterable[dict], out: io.TextIOBase) -> int:
 
 
 def write_csv(rows: Iterable[dict], out: io.TextIOBase) -> int:
-    writer = csv.DictWriter(out, fieldnames=[*CSV_COLUMNS, "id", "institution_country", "published_at"],
+    writer = csv.DictWriter(out, fieldnames=[*CSV_COLUMNS, "id", "published_at"],
                             extrasaction="ignore")
     writer.writeheader()
     count = 0

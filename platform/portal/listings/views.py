@@ -15,6 +15,7 @@ from portal.listings.models import Direction, Listing, ListingKind
 from portal.listings.permissions import can_view_listing
 from portal.listings.queries import related_public
 from portal.listings.search_params import SORTS, SearchParams, parse_params
+from portal.subjects.services import current_thesaurus
 from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404
 from portal.web.pagination import Page
@@ -29,6 +30,7 @@ class SearchVocabulary:
         self.language = language
         self.centers = {c.slug: c for c in db.session.scalars(select(Center).order_by(Center.position))}
         self.topics = {t.slug: t for t in db.session.scalars(select(Topic).order_by(Topic.slug))}
+        self.thesaurus = current_thesaurus(db.session)
 
     def allowed(self) -> dict:
         return {
@@ -38,6 +40,7 @@ class SearchVocabulary:
             "countries": is_country_code,
             "topics": self.topics.__contains__,
             "languages": lambda v: v in LANGUAGES,
+            "subjects": self.thesaurus.__contains__,
         }
 
     def label(self, facet: str, value: str) -> str:
@@ -55,6 +58,8 @@ class SearchVocabulary:
             return language_name(value, self.language)
         if facet == "trl":
             return trl_label(int(value))
+        if facet == "subjects":
+            return self.thesaurus.label(value, self.language)
         return value
 
 

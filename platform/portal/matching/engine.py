@@ -46,6 +46,8 @@ class Weights:
 
 
 WEIGHTS = Weights()
+#: A reason names at most this many shared concepts.
+MAX_NAMED_SUBJECTS = 4
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,10 @@ def _suggestion(query: ListingProfile, other: ListingProfile, topics: float, tex
     # not yet something to tell the user).
     shared = {topic for topic in query.concepts.keys() & other.concepts.keys()
               if topic in query.topics or topic in other.topics}
+    # Concepts of the thesaurus both listings are about, in whatever languages they are written.
+    subjects = query.subjects & other.subjects
+    if subjects:
+        reasons.append(Reason("shared_subjects", {"subjects": tuple(sorted(subjects))[:MAX_NAMED_SUBJECTS]}))
     if shared:
         reasons.append(Reason("shared_topics", {"topics": tuple(sorted(shared))}))
     if text >= weights.similar_text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.lists import format_list
 from flask_babel import format_date, get_locale, gettext, ngettext
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from portal.extensions import db
 from portal.i18n.languages import country_name, language_name
 from portal.listings.forms import TRL_LABELS
 from portal.listings.models import ListingKind
+from portal.subjects.services import current_thesaurus
 from portal.taxonomy.models import Center, Topic
 
 
@@ -36,6 +38,11 @@ def _topics(slugs) -> str:  # noqa: ANN001
     return ", ".join(labels.get(slug, slug) for slug in slugs)
 
 
+def _subjects(keys) -> str:  # noqa: ANN001
+    thesaurus = current_thesaurus(db.session)
+    return format_list([thesaurus.label(key, _language()) for key in keys], locale=_language())
+
+
 def _center(slug: str) -> str:
     center = db.session.scalar(select(Center).where(Center.slug == slug))
     return center.label(_language()) if center else slug
@@ -52,6 +59,8 @@ def _day(value: str | None) -> str:
 def describe(item: dict) -> str | None:
     """One reason or caveat (``{"code", "params"}``) as a sentence; None for an unknown code."""
     code, p = item.get("code"), item.get("params", {})
+    if code == "shared_subjects":
+        return gettext("Both about %(topics)s", topics=_subjects(p.get("subjects", ())))
     if code == "shared_topics":
         return gettext("Both about %(topics)s", topics=_topics(p.get("topics", ())))
     if code == "similar_text":

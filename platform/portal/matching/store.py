@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from portal.database import utcnow
 from portal.listings.models import Listing, ListingStatus
@@ -21,6 +21,8 @@ from portal.matching.index import MatchIndex
 from portal.matching.models import ListingMatch
 from portal.matching.profile import ListingProfile, build_profile
 from portal.search.state import FollowingIndexes
+from portal.subjects.services import current_thesaurus, listing_concept_keys
+from portal.thesaurus.concepts import Thesaurus
 from portal.taxonomy.models import Topic
 
 LIMIT = 10
@@ -29,17 +31,24 @@ LIMIT = 10
 STRONG_MATCH = 0.35
 
 
-def profile_of(listing: Listing, lexicon: TopicLexicon) -> ListingProfile:
+def profile_of(listing: Listing, lexicon: TopicLexicon, thesaurus: Thesaurus | None = None,
+               subjects: dict[str, int] | None = None) -> ListingProfile:
+    """``subjects``: the listing's concepts as stored (read here when not given)."""
+    if subjects is None:
+        subjects = listing_concept_keys(object_session(listing), [listing.id]).get(listing.id, {})
     return build_profile(
         id=listing.id, institution_id=listing.institution_id, country=listing.institution.country,
         center=listing.center.slug, kind=listing.kind.value, direction=listing.direction.value,
         topics=[topic.slug for topic in listing.topics],
         texts=[(t.language, text) for t in listing.translations for text in (t.title, t.summary, t.description)
                if text],
-        keywords=listing.keywords, keyword_language=listing.original_language, lexicon=lexicon,
+        keywords=[(listing.keyword_languages.get(keyword) if listing.keyword_languages else None, keyword)
+                  for keyword in listing.keywords],
+        lexicon=lexicon,
         target_countries=listing.target_countries, working_languages=listing.working_languages,
         languages=listing.languages, trl=listing.trl, starts_on=listing.starts_on, ends_on=listing.ends_on,
-        published_at=listing.published_at, expires_at=listing.expires_at)
+        published_at=listing.published_at, expires_at=listing.expires_at,
+        subjects=subjects, thesaurus=thesaurus)
 
 
 BATCH = 1000
@@ -54,12 +63,15 @@ def _public_profiles(session: Session, now: datetime, lexicon: TopicLexicon,
     if ids is not None:
         public = public.where(Listing.id.in_(ids))
     wanted = list(session.scalars(public.order_by(Listing.id)))
+    thesaurus = current_thesaurus(session)
     with Session(bind=session.connection()) as reader:
         for start in range(0, len(wanted), BATCH):
-            batch = reader.scalars(select(Listing).where(Listing.id.in_(wanted[start:start + BATCH])).options(
+            chunk = wanted[start:start + BATCH]
+            subjects = listing_concept_keys(reader, chunk)
+            batch = reader.scalars(select(Listing).where(Listing.id.in_(chunk)).options(
                 selectinload(Listing.translations), selectinload(Listing.topics),
                 selectinload(Listing.institution), selectinload(Listing.center)))
-            yield from (profile_of(listing, lexicon) for listing in batch)
+            yield from (profile_of(listing, lexicon, thesaurus, subjects.get(listing.id, {})) for listing in batch)
             reader.expunge_all()
 
 
@@ -99,7 +111,8 @@ def refresh_matches(session: Session, listing: Listing, now: datetime | None = N
         select(ListingMatch.listing_id, ListingMatch.partner_id).where(involving))}
     lexicon = _lexicon(session)
     with _indexes.lock:
-        update = on_publish(profile_of(listing, lexicon), _indexes.get(session), limit=LIMIT, now=now)
+        update = on_publish(profile_of(listing, lexicon, current_thesaurus(session)), _indexes.get(session),
+                            limit=LIMIT, now=now)
     _replace(session, listing.id, update.suggestions)
     for partner_id, suggestion in update.reverse:
         _merge(session, partner_id, suggestion)

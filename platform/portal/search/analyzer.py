@@ -9,7 +9,10 @@ SQLite's unicode61 tokenizer and PostgreSQL's ``array_to_tsvector`` keep it whol
 * ``光`` and ``光伏`` – Chinese (CJK) text as single characters plus overlapping bigrams, as
   Lucene's CJK analyzer does, since the text has no spaces to split words at;
 * ``ozbekiston`` – a word's plain Latin skeleton when it differs from the word, so Cyrillic
-  and Latin spellings of Uzbek and Kazakh meet (``portal.search.scripts``).
+  and Latin spellings of Uzbek and Kazakh meet (``portal.search.scripts``);
+* ``~~stem`` – the Turkic stem (``portal.search.turkic``) of a word of a Kazakh, Kyrgyz, Tajik,
+  Turkmen or Uzbek text, or of a keyword: a query word meets it whatever ending either wears,
+  even when the stem itself changes (Turkmen ``kitap`` / ``kitaby``), which a prefix cannot.
 """
 
 from __future__ import annotations
@@ -24,8 +27,14 @@ import snowballstemmer
 from snowballstemmer.basestemmer import BaseStemmer
 
 from portal.search.scripts import skeleton
+from portal.search.turkic import turkic_stem
 
 STEM_MARKER = "~"
+TURKIC_STEM_MARKER = "~~"
+#: Languages whose words also get their Turkic stem (None: keywords, whose language is unknown).
+TURKIC_STEM_LANGUAGES = frozenset({"kk", "ky", "tg", "tk", "uz", None})
+#: Shorter words are matched by their prefix well enough; a stem of them says little.
+MIN_TURKIC_STEM_WORD = 4
 UZBEK_APOSTROPHE = "\u02bb"  # ʻ, a modifier letter: a word character to every tokenizer
 # ʻ ʼ ' ‘ ’ ` ´ – all typed for the Uzbek apostrophe (oʻzbek, o'zbek, o‘zbek, o’zbek).
 APOSTROPHES = "\u02bb\u02bc\u0027\u2018\u2019\u0060\u00b4"
@@ -186,10 +195,20 @@ def _word_tokens(word: str, language: str | None) -> tuple[str, ...]:
     stem = stem_token(word, language)
     if stem is not None:
         tokens.append(stem)
+    turkic = turkic_stem_token(word) if language in TURKIC_STEM_LANGUAGES else None
+    if turkic is not None:
+        tokens.append(turkic)
     plain = skeleton(word)
     if plain != word and plain:
         tokens.append(plain)
     return tuple(tokens)
+
+
+def turkic_stem_token(word: str) -> str | None:
+    """``~~stem`` of a Latin or Cyrillic word long enough to have an ending, else None."""
+    if len(word) < MIN_TURKIC_STEM_WORD or word.isdigit() or script_of(word) is None:
+        return None
+    return (TURKIC_STEM_MARKER + turkic_stem(word))[:MAX_TOKEN_LENGTH]
 
 
 def texts_tokens(texts: Iterable[tuple[str | None, str]]) -> set[str]:

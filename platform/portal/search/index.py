@@ -49,7 +49,8 @@ def document_tokens(listing: Listing) -> dict[str, str]:
     titles = [(version.language, version.title) for version in versions]
     bodies = [(version.language, version.summary) for version in versions]
     bodies += [(version.language, version.description) for version in versions]
-    bodies += [(None, keyword) for keyword in listing.keywords or []]  # language unknown
+    languages = listing.keyword_languages or {}
+    bodies += [(languages.get(keyword), keyword) for keyword in listing.keywords or []]  # None: unknown
     return {
         TOKEN_COLUMNS["title"]: join_tokens(texts_tokens(titles)),
         TOKEN_COLUMNS["body"]: join_tokens(texts_tokens(bodies)),

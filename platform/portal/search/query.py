@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from portal.search.analyzer import Segment, cjk_bigrams, fold, segments, stem_token
+from portal.search.analyzer import Segment, cjk_bigrams, fold, segments, stem_token, turkic_stem_token
 from portal.search.scripts import skeleton
 
 MAX_QUERY_CHARACTERS = 200
@@ -89,6 +89,9 @@ def _word_term(word: str) -> QueryTerm:
     plain = skeleton(word)
     if plain and plain != word:
         alternatives.append(Alternative(plain, prefix=prefix))
+    turkic = turkic_stem_token(word)
+    if turkic is not None:
+        alternatives.append(Alternative(turkic))
     return QueryTerm(word, tuple(alternatives))
 
 

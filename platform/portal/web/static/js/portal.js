@@ -45,6 +45,31 @@
     syncKind();
   }
 
+  // Subjects: suggestions from the thesaurus as the author types, in the page's language.
+  document.querySelectorAll("input[data-complete-url]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if (!list || text.length < 2) return;
+      timer = setTimeout(function () {
+        fetch(input.getAttribute("data-complete-url") + "?q=" + encodeURIComponent(text), {credentials: "same-origin"})
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(function (concepts) {
+            list.textContent = "";
+            concepts.forEach(function (concept) {
+              var option = document.createElement("option");
+              option.value = concept.label;
+              if (concept.also && concept.also !== concept.label) option.label = concept.also;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () {});
+      }, 150);
+    });
+  });
+
   // Moderation: single-key shortcuts (A approves, N opens the next item) outside text fields.
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
