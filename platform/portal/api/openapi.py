@@ -74,9 +74,9 @@ _LISTING_DETAIL_PROPERTIES = {
 
 
 def openapi_document(server_url: str = "/api/v1", centers: list[str] | None = None,
-                     topics: list[str] | None = None) -> dict:
-    """``server_url`` is absolute (from PUBLIC_URL); ``centers`` and ``topics`` are the slugs that
-    exist now: a value outside an enum is refused with 400, as described."""
+                     topics: list[str] | None = None, subjects: list[str] | None = None) -> dict:
+    """``server_url`` is absolute (from PUBLIC_URL); ``centers``, ``topics`` and ``subjects`` are the
+    keys that exist now: a value outside an enum is refused with 400, as described."""
     language_param = {"name": "lang", "in": "query", "required": False,
                       "description": "Language of labels, and of titles where a translation exists. "
                                      "Any other value is refused with 400.",
@@ -111,7 +111,8 @@ def openapi_document(server_url: str = "/api/v1", centers: list[str] | None = No
                     _array_param("language", "Listings available in this language.", list(LANGUAGES)),
                     {"name": "subject", "in": "query", "required": False, "style": "form", "explode": True,
                      "schema": {"type": "array", "maxItems": 20,
-                                "items": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$"}},
+                                # The concepts that exist: an unknown key is refused with 400.
+                                "items": {"type": "string", "enum": sorted(subjects or [])}},
                      "description": "Thesaurus concept key (see a listing's `subjects`); listings about it or "
                                     "a narrower concept, in any language. Repeat for several (OR)."},
                     {"name": "trl_min", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 9}},

@@ -113,4 +113,5 @@ def taxonomy():
 def openapi():
     vocabulary = SearchVocabulary(DEFAULT_LANGUAGE)
     server = url_for("api.openapi", _external=True).removesuffix("/openapi.json")
-    return jsonify(openapi_document(server, centers=list(vocabulary.centers), topics=list(vocabulary.topics)))
+    return jsonify(openapi_document(server, centers=list(vocabulary.centers), topics=list(vocabulary.topics),
+                                    subjects=list(vocabulary.thesaurus.concepts)))

@@ -62,8 +62,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_csrf() -> None:
-        if request.method in SAFE_METHODS:
-            return
+        if request.method in SAFE_METHODS or request.routing_exception is not None:
+            return  # no view runs: the 404 or 405 (with its Allow header) answers
         try:
             csrf.protect()
         except CSRFError as error:
