@@ -49,8 +49,7 @@ def make_test_app(database_url: str, instance: Path, **overrides: object) -> Fla
         "REDIS_URL": None,
         "SMTP_HOST": None,
         "SERVER_NAME": "portal.test",
-        "PUBLIC_URL": "http://portal.test",
-        "TRUSTED_HOSTS": ["portal.test"],
+        "PUBLIC_URL": "http://portal.test",  # TRUSTED_HOSTS defaults to its host, as in production
     }
     config.update(overrides)
     return create_app(config, instance_path=instance)

@@ -11,12 +11,17 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.mail.models import OutboxMessage
-from portal.security.throttle import MemoryCounterStore, SignInRules, SignInThrottle
 from tests.support.factories import PASSWORD
 from tests.support.web import csrf_token, last_email
 
-RULES = SignInRules(max_per_account_and_address=5, max_per_address=30, slowdown_after=10,
-                    slowdown_max_seconds=300, window_seconds=900)
+
+
+def _throttle(clock):  # noqa: ANN001, ANN202
+    from portal.security.throttle import MemoryCounterStore, SignInRules, SignInThrottle
+
+    return SignInThrottle(MemoryCounterStore(clock), SignInRules(
+        max_per_account_and_address=5, max_per_address=30, slowdown_after=10, slowdown_max_seconds=300,
+        window_seconds=900))
 
 
 class Clock:
@@ -35,14 +40,14 @@ def _login(client, email: str, password: str, address: str):  # noqa: ANN001, AN
 # finding 3: the rules (pure)
 
 def test_failures_from_many_addresses_never_refuse_a_fresh_address():
-    throttle = SignInThrottle(MemoryCounterStore(Clock()), RULES)
+    throttle = _throttle(Clock())
     for number in range(200):
         throttle.record_failure(account="owner@example.org", address=f"10.0.{number // 250}.{number % 250}")
     assert throttle.retry_after(account="owner@example.org", address="192.0.2.7") == 0
 
 
 def test_one_address_is_stopped_per_account_and_per_address():
-    throttle = SignInThrottle(MemoryCounterStore(Clock()), RULES)
+    throttle = _throttle(Clock())
     for _ in range(5):
         throttle.record_failure(account="a@example.org", address="198.51.100.1")
     assert throttle.retry_after(account="a@example.org", address="198.51.100.1") > 0
@@ -54,7 +59,7 @@ def test_one_address_is_stopped_per_account_and_per_address():
 
 def test_an_account_under_attack_slows_failing_addresses_down_progressively():
     clock = Clock()
-    throttle = SignInThrottle(MemoryCounterStore(clock), RULES)
+    throttle = _throttle(clock)
     waits = []
     for number in range(14):
         address = f"203.0.113.{number}"
