@@ -50,6 +50,13 @@ def test_405_answers_carry_an_allow_header(client, db_session):
     assert client.post("/api/v1/listings").json["error"]["status"] == 405
 
 
+def test_ids_beyond_the_database_integer_are_404_not_500(client, db_session):
+    for listing_id in (2**31 - 1, 2**31, 81103778323, 2**63):
+        response = client.get(f"/api/v1/listings/{listing_id}")
+        assert response.status_code == 404, listing_id
+    assert client.get(f"/en/listings/{2**31}").status_code == 404
+
+
 def test_schemathesis_finds_nothing_in_the_api(app, db_session, make, monkeypatch):
     import schemathesis
     from hypothesis import HealthCheck, settings
