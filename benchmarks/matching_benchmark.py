@@ -3,6 +3,7 @@ latency for random listings, index build time and memory.
 
     python benchmarks/matching_benchmark.py                  # 100,000 listings, 300 queries
     python benchmarks/matching_benchmark.py --listings 20000 --queries 1000 --tracemalloc
+    python benchmarks/matching_benchmark.py --no-subjects    # without thesaurus concepts (as before)
 
 The listings imitate the portal's: three centers and the taxonomy's topics (seed/topics.toml),
 one to four topics each, mostly from the listing's center, cross-cutting energy and AI topics
@@ -10,7 +11,9 @@ anywhere; China and the five Central Asian countries; one to three language vers
 original plus Russian, English or Chinese); text drawn from a Zipf-distributed vocabulary per
 language (so a few hundred words occur in most listings of a language, most words in few) mixed
 with per-topic vocabularies, as title, summary and description; keywords; target countries,
-working languages, TRL, dates. Profiles are generated directly, without the text analyzer.
+working languages, TRL, dates; and two to eight thesaurus concepts of the listing's topics
+(seed/thesaurus.ttl), widened to their broader and related concepts as the portal does. Profiles
+are generated directly, without the text analyzer.
 
 Target (issue): suggestions for one listing among 100,000 in ≤ 50 ms.
 """
@@ -36,7 +39,9 @@ sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 from portal.matching.concepts import concept_weights  # noqa: E402
 from portal.matching.engine import on_publish, suggest  # noqa: E402
 from portal.matching.index import MatchIndex  # noqa: E402
-from portal.matching.profile import ListingProfile  # noqa: E402
+from portal.matching.profile import ListingProfile, subject_vector  # noqa: E402
+from portal.thesaurus.concepts import Thesaurus  # noqa: E402
+from portal.thesaurus.skos import read_skos  # noqa: E402
 
 LANGUAGES = ("en", "zh", "ru", "kk", "ky", "tg", "tk", "uz")
 COUNTRIES = {"CN": 0.40, "KZ": 0.16, "UZ": 0.16, "KG": 0.10, "TJ": 0.09, "TM": 0.09}
@@ -56,6 +61,16 @@ def _zipf(size: int, exponent: float) -> list[float]:
 
 
 class Generator:
+    thesaurus: Thesaurus | None = None
+
+    def use_thesaurus(self, thesaurus: Thesaurus) -> None:
+        self.thesaurus = thesaurus
+        self.concepts_by_topic: dict[str, list[str]] = {}
+        for concept in thesaurus:
+            for topic in concept.topics:
+                self.concepts_by_topic.setdefault(topic, []).append(concept.key)
+        self.all_concepts = sorted(thesaurus.concepts)
+
     def __init__(self, seed: int) -> None:
         self.random = random.Random(seed)
         topics = tomllib.loads((ROOT / "seed" / "topics.toml").read_text(encoding="utf-8"))["topic"]
@@ -108,11 +123,19 @@ class Generator:
         mentions = {topic: rnd.randint(1, 4) for topic in topics if rnd.random() < 0.5}
         if rnd.random() < 0.15:
             mentions[rnd.choice(self.topics_by_center[None] + own)] = 1
+        concepts = concept_weights(topics, mentions)
+        subjects: dict[str, int] = {}
+        if self.thesaurus is not None:
+            pool = [key for topic in ordered for key in self.concepts_by_topic.get(topic, ())] or self.all_concepts
+            for key in rnd.sample(pool, min(len(pool), rnd.randint(2, 8))):
+                subjects[key] = rnd.choice((1, 1, 1, 2, 3))
+            for key, weight in subject_vector(subjects, self.thesaurus).items():
+                concepts[key] = concepts.get(key, 0.0) + weight
         start = date(2026, 1, 1) + timedelta(days=rnd.randrange(365))
         return ListingProfile(
             id=listing_id, institution_id=institution, country=country, center=center, kind=kind,
             direction=direction, topics=frozenset(topics), tokens=MappingProxyType(tokens),
-            concepts=MappingProxyType(concept_weights(topics, mentions)),
+            concepts=MappingProxyType(concepts), subjects=frozenset(subjects),
             target_countries=frozenset(rnd.sample(self.countries, rnd.randint(1, 3)))
             if rnd.random() < 0.4 else frozenset(),
             working_languages=frozenset(languages + (["ru"] if rnd.random() < 0.5 else [])),
@@ -137,12 +160,15 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-subjects", action="store_true", help="profiles without thesaurus concepts")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also measure the index's allocations with tracemalloc (slower build)")
     args = parser.parse_args()
 
     started = time.perf_counter()
     generator = Generator(args.seed)
+    if not args.no_subjects:
+        generator.use_thesaurus(Thesaurus(read_skos(ROOT / "seed" / "thesaurus.ttl")))
     profiles = [generator.profile(number) for number in range(1, args.listings + 1)]
     tokens = statistics.fmean(len(profile.tokens) for profile in profiles)
     print(f"generated {len(profiles):,} profiles in {time.perf_counter() - started:.1f} s "

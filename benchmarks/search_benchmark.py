@@ -48,6 +48,10 @@ QUERIES = [
     ("two words", SearchParams(q="solar irrigation")),
     ("Chinese two characters", SearchParams(q="光伏")),
     ("Kazakh prefix", SearchParams(q="суармал")),
+    ("concept, Kazakh (thesaurus)", SearchParams(q="тамшылатып суару")),
+    ("concept, Chinese (thesaurus)", SearchParams(q="风力发电")),
+    ("concept + unmatched word", SearchParams(q="affordable drip irrigation kits")),
+    ("subject filter", SearchParams(subjects=("irrigation",))),
     ("no text, facets only", SearchParams(kinds=("technology_transfer",), directions=("offer",))),
     ("no text, first page", SearchParams()),
 ]
@@ -272,16 +276,24 @@ def migrate(app) -> None:  # noqa: ANN001
 
 
 def prepare(app, url: str, listings: int) -> None:  # noqa: ANN001
-    """Migrate, seed, generate ``listings`` synthetic listings and index them."""
+    """Migrate, seed, generate ``listings`` synthetic listings, annotate and index them."""
     from portal.search.index import rebuild_index
+    from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, load_file
     from seed.loader import load_seed
 
     migrate(app)
     with app.app_context():
+        load_file(db.session, SHIPPED_THESAURUS)
         load_seed(db.session, app)
         db.session.commit()
         print(f"backend: {make_url(url).get_backend_name()}; generating {listings:,} listings")
         generate(db.session, listings)
+        started = time.perf_counter()
+        annotated = annotate_all(db.session)
+        db.session.commit()
+        elapsed = time.perf_counter() - started
+        print(f"annotated {annotated:,} listings in {elapsed:.1f} s ({1000 * elapsed / annotated:.2f} ms each, "
+              "database writes included)")
         started = time.perf_counter()
         indexed = rebuild_index(db.session)
         db.session.commit()

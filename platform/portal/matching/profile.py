@@ -35,7 +35,7 @@ class SubjectWeights:
 
     own: float = 1.0
     broader: float = 0.5
-    related: float = 0.3
+    related: float = 0.0
     topic: float = 0.5
 
 
@@ -155,7 +155,9 @@ def subject_vector(subjects: Mapping[str, int], thesaurus: Thesaurus | None,
     vector: dict[str, float] = {}
 
     def add(key: str, weight: float) -> None:
-        vector[key] = max(vector.get(key, 0.0), weight)
+        if weight > 0:
+            key = sys.intern(key)  # one string per concept across 100,000 profiles
+            vector[key] = max(vector.get(key, 0.0), weight)
 
     for key, count in subjects.items():
         own = weights.own * (1.0 + math.log(max(count, 1)))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.database import utcnow
@@ -180,17 +180,36 @@ def _store(session: Session, listing_id: int, annotation: Annotation, ids: dict[
     session.flush()
 
 
-def annotate_all(session: Session, *, batch_size: int = 500) -> int:
-    """Every listing's automatic subjects afresh (after loading a thesaurus); returns how many."""
+def annotate_all(session: Session, *, batch_size: int = 1000) -> int:
+    """Every listing's automatic subjects afresh (after loading a thesaurus); returns how many.
+    Written in bulk per batch: the author's choices (added, rejected) stay as they are."""
     annotator = current_annotator(session)
+    concept_ids = dict(session.execute(select(ConceptRow.key, ConceptRow.id)).all())
     done, last_id = 0, 0
     while True:
         batch = session.scalars(select(Listing).where(Listing.id > last_id).order_by(Listing.id)
                                 .limit(batch_size).options(selectinload(Listing.translations))).all()
         if not batch:
             break
+        ids = [listing.id for listing in batch]
+        chosen = {(listing_id, concept_id) for listing_id, concept_id in session.execute(
+            select(ListingConcept.listing_id, ListingConcept.concept_id).where(
+                ListingConcept.listing_id.in_(ids),
+                (ListingConcept.source == AnnotationSource.AUTHOR) | ListingConcept.rejected))}
+        session.execute(delete(ListingConcept).where(
+            ListingConcept.listing_id.in_(ids), ListingConcept.source == AnnotationSource.AUTOMATIC,
+            ListingConcept.rejected.is_(False)).execution_options(synchronize_session=False))
+        rows = []
         for listing in batch:
-            annotate_listing(session, listing, annotator)
+            annotation = annotator.annotate(listing_texts(listing))
+            for key, count in annotation.counts.items():
+                concept_id = concept_ids.get(key)
+                if concept_id is not None and (listing.id, concept_id) not in chosen:
+                    rows.append({"listing_id": listing.id, "concept_id": concept_id, "mentions": count,
+                                 "source": AnnotationSource.AUTOMATIC, "rejected": False,
+                                 "forms": list(annotation.forms.get(key, ()))})
+        if rows:
+            session.execute(insert(ListingConcept), rows)
         done += len(batch)
         last_id = batch[-1].id
         session.expunge_all()

@@ -1,0 +1,89 @@
+"""The annotator reads concepts out of text in any of the eight languages and both scripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.thesaurus.annotator import Annotator
+from portal.thesaurus.concepts import Concept, Thesaurus
+
+DRIP = Concept("drip-irrigation", "u:drip", pref={
+    "en": "drip irrigation", "zh": "滴灌", "ru": "капельное орошение", "kk": "тамшылатып суару",
+    "ky": "тамчылатып сугаруу", "tg": "обёрии қатрагӣ", "tk": "damjalaýyn suwaryş", "uz": "tomchilatib sugʻorish"},
+    alt={"en": ("trickle irrigation",), "ru": ("капельный полив",), "uz": ("томчилатиб суғориш",)},
+    broader=("irrigation",), topics=("water-saving-irrigation",))
+SUBSURFACE = Concept("subsurface-drip-irrigation", "u:sub", pref={"en": "subsurface drip irrigation", "zh": "地下滴灌"},
+                     broader=("drip-irrigation",))
+IRRIGATION = Concept("irrigation", "u:irr", pref={"en": "irrigation", "ru": "орошение", "zh": "灌溉"})
+PV = Concept("photovoltaics", "u:pv", pref={"en": "photovoltaics", "zh": "光伏"}, alt={"en": ("PV", "solar PV")})
+SAXAUL = Concept("saxaul", "u:sax", pref={"en": "saxaul", "tk": "sazak", "ru": "саксаул"}, alt={"tk": ("sazagy",)})
+ANNOTATOR = Annotator(Thesaurus([DRIP, SUBSURFACE, IRRIGATION, PV, SAXAUL]))
+
+
+def concepts(*texts: str) -> set[str]:
+    return set(ANNOTATOR.annotate(texts).counts)
+
+
+@pytest.mark.parametrize("text", [
+    "Мақта алқаптары үшін тамшылатып суаруды енгізу",  # Kazakh, accusative
+    "Тамчылатып сугарууну киргизүү",  # Kyrgyz, accusative
+    "Damjalaýyn suwaryşy ornaşdyrmak",  # Turkmen, possessive
+    "tomchilatib sugʻorishni joriy etish",  # Uzbek, Latin with ʻ
+    "tomchilatib sug'orishni joriy etish",  # Uzbek, typed apostrophe
+    "Томчилатиб суғоришни жорий этиш",  # Uzbek, Cyrillic
+    "Требуется оборудование капельного орошения",  # Russian, genitive
+    "膜下滴灌与水肥一体化成套技术转让",  # Chinese, no spaces
+    "We offer trickle irrigation kits",  # an English synonym
+])
+def test_drip_irrigation_is_found_in_every_language_and_script(text):
+    assert "drip-irrigation" in concepts(text)
+
+
+def test_the_longest_label_wins_and_the_shorter_is_not_counted_inside_it():
+    assert concepts("We install subsurface drip irrigation") == {"subsurface-drip-irrigation"}
+    assert concepts("subsurface drip irrigation and drip irrigation") == {"subsurface-drip-irrigation",
+                                                                          "drip-irrigation"}
+
+
+def test_an_english_keyword_is_read_as_english_on_a_listing_in_another_language():
+    annotation = ANNOTATOR.annotate([("uz", "Paxta dalalari uchun hamkor kerak"), ("uz", "drip irrigation")])
+    assert "drip-irrigation" in annotation.counts
+
+
+def test_a_stem_that_changes_is_reached_through_an_alternative_label():
+    assert concepts("Sazagy ekmek") == {"saxaul"}
+
+
+def test_short_abbreviations_are_taken_only_in_capitals():
+    assert concepts("PV modules for villages") == {"photovoltaics"}
+    assert concepts("pv modules") == set()
+
+
+def test_counts_say_how_many_texts_name_a_concept_and_forms_how_they_wrote_it():
+    annotation = ANNOTATOR.annotate(["滴灌系统", "Drip irrigation for cotton", "Cotton"])
+    assert annotation.counts["drip-irrigation"] == 2
+    assert annotation.forms["drip-irrigation"] == ["滴灌", "drip irrigation"]
+
+
+def test_a_query_maps_its_words_to_the_concepts_covering_them():
+    words, covered = ANNOTATOR.annotate_query("affordable drip irrigation kits")
+    assert words == ["affordable", "drip", "irrigation", "kits"]
+    assert covered == {"drip-irrigation": {1, 2}}
+
+
+def test_nothing_is_found_in_unrelated_text():
+    assert concepts("A summer school on Silk Road history", "") == set()
+
+
+def test_the_thesaurus_widens_a_concept_to_narrower_ones_and_labels_in_the_readers_language():
+    thesaurus = ANNOTATOR.thesaurus
+    assert thesaurus.with_narrower("irrigation") == {"irrigation", "drip-irrigation", "subsurface-drip-irrigation"}
+    assert thesaurus.label("drip-irrigation", "kk") == "тамшылатып суару"
+    assert thesaurus.label("subsurface-drip-irrigation", "kk") == "subsurface drip irrigation"  # English fallback
+
+
+def test_autocomplete_prefers_the_readers_language_and_finds_labels_of_any_language():
+    thesaurus = ANNOTATOR.thesaurus
+    assert [concept.key for concept in thesaurus.complete("тамш", "kk")] == ["drip-irrigation"]
+    assert [concept.key for concept in thesaurus.complete("drip", "kk")][0] == "drip-irrigation"
+    assert thesaurus.find_label("Тамшылатып суару").key == "drip-irrigation"
