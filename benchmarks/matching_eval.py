@@ -90,7 +90,7 @@ def load_eval_set(path: Path = EVAL_SET, topics_path: Path = TOPICS, thesaurus: 
         subjects = None
         if thesaurus is not None:
             reader = annotator(thesaurus)
-            subjects = dict(reader.annotate([*(text for _, text in texts), *row.get("keywords", ())]).counts)
+            subjects = dict(reader.annotate([*texts, *row.get("keywords", ())]).counts)
         profiles[row["key"]] = build_profile(
             id=number, institution_id=institution_ids[row["institution"]],
             country=countries[row["institution"]], center=row["center"], kind=row["kind"],

@@ -54,9 +54,12 @@ def test_a_stem_that_changes_is_reached_through_an_alternative_label():
     assert concepts("Sazagy ekmek") == {"saxaul"}
 
 
-def test_short_abbreviations_are_taken_only_in_capitals():
-    assert concepts("PV modules for villages") == {"photovoltaics"}
-    assert concepts("pv modules") == set()
+def test_short_abbreviations_are_taken_only_in_capitals_in_running_text():
+    assert concepts("We install PV modules for villages in the mountains of the Pamir") == {"photovoltaics"}
+    assert concepts("We install pv modules for villages in the mountains of the Pamir") == set()
+    # …while a keyword, like a query, is typed in lower case.
+    assert concepts("pv modules") == {"photovoltaics"}
+    assert ANNOTATOR.annotate_query("solar pv")[1] == {"photovoltaics": {0, 1}}
 
 
 def test_counts_say_how_many_texts_name_a_concept_and_forms_how_they_wrote_it():

@@ -39,8 +39,8 @@ from portal.search.ranking import TextMatches
 FACETS = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl", "subjects")
 #: Subject counts are computed for the most common subjects and those of the first results
 #: only: counting all 1,500 concepts of the thesaurus would cost more than the search.
-COMMON_SUBJECTS = 120
-SUBJECTS_FROM_RESULTS = 300
+COMMON_SUBJECTS = 60
+SUBJECTS_FROM_RESULTS = 100
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 
 
@@ -296,6 +296,17 @@ class FacetIndex:
         subjects = self.bits["subjects"]
         for key in self._widened(keys):
             bits |= subjects.get(key, 0)
+        return bits
+
+    def related_subject_bits(self, keys: Iterable[str]) -> int:
+        """Slots of the listings about a concept related to one of these (not the same)."""
+        if self.thesaurus is None:
+            return 0
+        subjects = self.bits["subjects"]
+        bits = 0
+        for key in keys:
+            for related in self.thesaurus.related_of(key):
+                bits |= subjects.get(related, 0)
         return bits
 
     def _widened(self, keys: Iterable[str]) -> set[str]:

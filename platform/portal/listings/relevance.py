@@ -15,6 +15,7 @@ from portal.search.ranking import (
     BODY,
     FIELD_WEIGHTS,
     FIELDS,
+    RELATED_SUBJECT,
     SUBJECT,
     TAXONOMY,
     TITLE,
@@ -48,9 +49,12 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     for (alternatives, matches), subjects in zip(terms, term_subjects, strict=True):
         in_text = set(matches.get(TITLE, ())) | set(matches.get(BODY, ()))
         fields = {TITLE: index.slots_of(matches.get(TITLE, ())), BODY: index.slots_of(matches.get(BODY, ())),
-                  TAXONOMY: index.labelled(alternatives), SUBJECT: index.subject_bits(subjects) if subjects else 0}
-        only_labelled = (fields[TAXONOMY] | fields[SUBJECT]) & ~(fields[TITLE] | fields[BODY])
-        unions.append(fields[TITLE] | fields[BODY] | fields[TAXONOMY] | fields[SUBJECT])
+                  TAXONOMY: index.labelled(alternatives),
+                  SUBJECT: index.subject_bits(subjects) if subjects else 0,
+                  RELATED_SUBJECT: index.related_subject_bits(subjects) if subjects else 0}
+        by_subject = fields[SUBJECT] | fields[RELATED_SUBJECT]
+        only_labelled = (fields[TAXONOMY] | by_subject) & ~(fields[TITLE] | fields[BODY])
+        unions.append(fields[TITLE] | fields[BODY] | fields[TAXONOMY] | by_subject)
         frequency = len(in_text) + only_labelled.bit_count()
         per_term.append((inverse_document_frequency(frequency, index.document_count), fields))
     covered = [bool(subjects) for subjects in term_subjects]

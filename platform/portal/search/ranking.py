@@ -12,16 +12,17 @@ from collections.abc import Mapping, Sequence, Set
 
 from portal.search.query import Alternative
 
-TITLE, BODY, TAXONOMY, SUBJECT = "title", "body", "taxonomy", "subject"
-FIELDS: tuple[str, ...] = (TITLE, BODY, TAXONOMY, SUBJECT)
+TITLE, BODY, TAXONOMY, SUBJECT, RELATED_SUBJECT = "title", "body", "taxonomy", "subject", "related_subject"
+FIELDS: tuple[str, ...] = (TITLE, BODY, TAXONOMY, SUBJECT, RELATED_SUBJECT)
 #: The fields the database's text index answers for; taxonomy labels are matched by the facet
 #: index (``listings.facet_index``).
 TEXT_FIELDS: tuple[str, ...] = (TITLE, BODY)
 # A word in the title says most about a listing; a topic label names what it is about, the
 # body merely mentions it.
 # A concept of the thesaurus that the listing is about, in any language, says about as much as
-# a topic label (``SUBJECT``: the query's words read as concepts, ``portal.thesaurus``).
-FIELD_WEIGHTS: Mapping[str, float] = {TITLE: 3.0, TAXONOMY: 2.0, SUBJECT: 2.0, BODY: 1.0}
+# a topic label (``SUBJECT``: the query's words read as concepts, ``portal.thesaurus``, or a
+# narrower one); a concept related to the query's, less.
+FIELD_WEIGHTS: Mapping[str, float] = {TITLE: 3.0, TAXONOMY: 2.0, SUBJECT: 2.0, RELATED_SUBJECT: 1.0, BODY: 1.0}
 
 #: For one query term: field -> ids of the documents having the term there.
 TermMatches = Mapping[str, Set[int]]

@@ -138,12 +138,13 @@ def build_thesaurus(session: Session) -> Thesaurus:
 # --- Annotating listings ------------------------------------------------------------------
 
 
-def listing_texts(listing: Listing) -> list[str]:
-    """What the annotator reads: every language version's title, summary and description, and
-    each keyword on its own (keywords are tried in every language)."""
-    texts = [text for version in listing.translations
+def listing_texts(listing: Listing) -> list[tuple[str | None, str]]:
+    """What the annotator reads: every language version's title, summary and description in
+    its language, and each keyword on its own (in its language when known, else in all)."""
+    texts = [(version.language, text) for version in listing.translations
              for text in (version.title, version.summary, version.description) if text]
-    return texts + [keyword for keyword in listing.keywords or [] if keyword]
+    languages = listing.keyword_languages or {}
+    return texts + [(languages.get(keyword), keyword) for keyword in listing.keywords or [] if keyword]
 
 
 def annotate_listing(session: Session, listing: Listing, annotator: Annotator | None = None) -> None:

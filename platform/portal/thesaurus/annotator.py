@@ -9,11 +9,16 @@ character), made by the search analyzer's normalisation:
   on the plain-Latin skeleton (``t:suar`` for суару / суаруды; ``portal.search.turkic``);
 * Chinese: one key per character, so a label is found inside a run of text without spaces.
 
-A text's word gets *every* key its script allows (a Latin word both its English and its Turkic
-stem), whatever language the text is said to be in: an English keyword on an Uzbek listing
-meets the English label, and an Uzbek word the Uzbek one. Labels are then found by walking the
-text's words, taking at each place the longest label that starts there (``subsurface drip
-irrigation`` before ``drip irrigation``), and going on after it.
+A keyword, or a text of unknown language, gets *every* key its script allows (a Latin word both
+its English and its Turkic stem): an English keyword on an Uzbek listing meets the English label,
+and an Uzbek one the Uzbek label. A text in a known language gets the keys of its language, and
+the English stem of its Latin words (English terms appear inside every language's texts). Labels
+are then found by walking the text's words, taking at each place the longest label that starts
+there (``subsurface drip irrigation`` before ``drip irrigation``), and going on after it.
+
+A Turkic stem is a short key that two unrelated words can share after their endings are cut
+(``himigasiýa`` and ``himiýa``); so a Turkic label word also asks that the text's word begin as
+the label word does, but for its last letter (which may alternate: ``kitap``/``kitaby``).
 """
 
 from __future__ import annotations
@@ -25,18 +30,37 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from portal.search.analyzer import _stem, fold, script_of, segments
+from portal.search.scripts import skeleton
 from portal.search.turkic import turkic_stem
 from portal.thesaurus.concepts import Thesaurus
 
-#: Latin and Cyrillic words of one letter, and Chinese labels of one character, name nothing.
-MIN_WORD = 2
+#: Texts this short (keywords) may write an abbreviation in lower case, as queries do.
+SHORT_TEXT = 40
+#: Chinese labels of one character name nothing.
 MIN_CJK_LABEL = 2
 _TURKIC = frozenset({"kk", "ky", "tg", "tk", "uz"})
-#: An all-capital label this short is an abbreviation (PV, EV, AI): only an all-capital word
-#: in the text is taken for it, so the Uzbek word "ai" or English "ev-" never are.
-ABBREVIATION = re.compile(r"^[A-Z0-9ЁА-Я]{2,4}$")
+#: Key families a text in each language gets (None: unknown language, every family).
+_FAMILIES: dict[str | None, frozenset[str]] = {
+    None: frozenset("ert"), "en": frozenset("e"), "ru": frozenset("er"), "zh": frozenset("e"),
+    **{language: frozenset("ert") for language in _TURKIC},
+}
+#: An all-capital word this short in a label is an abbreviation (PV, EV, ИИ, HVDC): it is kept
+#: unstemmed and only an all-capital word of the text is taken for it, so the Uzbek word "ai",
+#: English "ev-" or Russian "и" ("and") never are. A query's words may be typed in lower case.
+ABBREVIATION = re.compile(r"^[A-Z0-9ЁА-ЯӘҒҚҢӨҰҮҺІЎҲҶӢӮ]{2,6}$")
 
 Unit = tuple[str, ...]  # the keys of one word or character of a text
+
+
+@dataclass(frozen=True)
+class _Label:
+    keys: Unit
+    checks: tuple[str | None, ...]  # per word: the beginning a Turkic word must have, else None
+    concept: str
+
+    def fits(self, skeletons: list[str], start: int) -> bool:
+        return all(check is None or skeletons[start + offset].startswith(check)
+                   for offset, check in enumerate(self.checks))
 
 
 @dataclass(frozen=True)
@@ -70,36 +94,38 @@ class Annotator:
 
     def __init__(self, thesaurus: Thesaurus) -> None:
         self.thesaurus = thesaurus
-        # first key -> [(label keys, concept key, abbreviation?)], longest label first
-        starts: dict[str, list[tuple[Unit, str, bool]]] = {}
+        # first key -> the labels starting with it, longest first
+        starts: dict[str, list[_Label]] = {}
         for concept in thesaurus:
             for language, label in concept.labels():
-                keys = label_keys(label, language)
+                keys, checks = _label_keys_and_checks(label, language)
                 if not keys or (len(keys) == 1 and keys[0].startswith("c:")):
                     continue  # one Chinese character names nothing on its own
-                abbreviation = bool(ABBREVIATION.match(label.strip()))
-                starts.setdefault(keys[0], []).append((keys, concept.key, abbreviation))
+                starts.setdefault(keys[0], []).append(_Label(keys, checks, concept.key))
         for entries in starts.values():
-            entries.sort(key=lambda entry: -len(entry[0]))
+            entries.sort(key=lambda entry: -len(entry.keys))
             # The same key sequence under one concept once is enough.
-            unique: dict[tuple[Unit, str], tuple[Unit, str, bool]] = {}
+            unique: dict[tuple, _Label] = {}
             for entry in entries:
-                unique.setdefault((entry[0], entry[1]), entry)
+                unique.setdefault((entry.keys, entry.checks, entry.concept), entry)
             entries[:] = list(unique.values())
         self._starts = starts
 
     def annotate(self, texts: Iterable[str | tuple[str | None, str]]) -> Annotation:
         """The concepts of several texts (a listing's title, summary, description in each
-        language, its keywords); a text given as (language, text) has its language ignored:
-        every word is tried in every language."""
+        language, its keywords). A text given as (language, text) is read in that language
+        (and English); a plain text, like a keyword, in every language."""
         annotation = Annotation()
         for text in texts:
+            language = None
             if isinstance(text, tuple):
-                text = text[1]
+                language, text = text
             if not text:
                 continue
             found_here: set[str] = set()
-            for key, (start, end), form in self._matches(text):
+            # A keyword is typed like a query: "hvdc" in lower case still names HVDC.
+            short = len(text) <= SHORT_TEXT
+            for key, (start, end), form in self._walk(*_text_units(text, language, query=short)):
                 annotation.spans.setdefault(key, set()).update(range(start, end))
                 if key not in found_here:
                     found_here.add(key)
@@ -112,39 +138,34 @@ class Annotator:
     def annotate_query(self, text: str) -> tuple[list[str], dict[str, set[int]]]:
         """A query's words (folded, as ``search.query`` splits them) and, per concept found,
         the indexes of the words it covers."""
-        words, units = _text_units(text)
+        words, units, skeletons = _text_units(text, None, query=True)
         covered: dict[str, set[int]] = {}
-        for key, (start, end), _form in self._walk(words, units):
+        for key, (start, end), _form in self._walk(words, units, skeletons):
             covered.setdefault(key, set()).update(range(start, end))
         return [word for word, _upper in words], covered
 
-    def _matches(self, text: str) -> Iterable[tuple[str, tuple[int, int], str]]:
-        words, units = _text_units(text)
-        return self._walk(words, units)
-
-    def _walk(self, words: list[tuple[str, bool]], units: list[Unit]
+    def _walk(self, words: list[tuple[str, bool]], units: list[Unit], skeletons: list[str]
               ) -> Iterable[tuple[str, tuple[int, int], str]]:
         position, total = 0, len(units)
         while position < total:
-            best: list[tuple[Unit, str]] = []
+            best: list[str] = []
             best_length = 0
             for key in units[position]:
-                for keys, concept, abbreviation in self._starts.get(key, ()):
-                    length = len(keys)
+                for label in self._starts.get(key, ()):
+                    length = len(label.keys)
                     if length < best_length or position + length > total:
                         continue
-                    if abbreviation and not words[position][1]:
-                        continue
-                    if all(keys[offset] in units[position + offset] for offset in range(1, length)):
+                    if (all(label.keys[offset] in units[position + offset] for offset in range(1, length))
+                            and label.fits(skeletons, position)):
                         if length > best_length:
                             best, best_length = [], length
-                        if (keys, concept) not in best:
-                            best.append((keys, concept))
+                        if label.concept not in best:
+                            best.append(label.concept)
             if not best_length:
                 position += 1
                 continue
             form = _form(words[position:position + best_length])
-            for concept in dict.fromkeys(concept for _keys, concept in best):
+            for concept in best:
                 yield concept, (position, position + best_length), form
             position += best_length
 
@@ -158,55 +179,85 @@ def _form(words: list[tuple[str, bool]]) -> str:
 _CAPITALS = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
-def _text_units(text: str) -> tuple[list[tuple[str, bool]], list[Unit]]:
-    """The text's words (folded, with whether they were written in capitals) and their keys;
-    a run of Chinese characters gives one unit per character."""
-    upper_words = {match.group() for match in _CAPITALS.finditer(text)
-                   if match.group().isupper() and len(match.group()) > 1}
-    upper_folded = {fold(word) for word in upper_words}
+def _text_units(text: str, language: str | None, *, query: bool = False
+                ) -> tuple[list[tuple[str, bool]], list[Unit], list[str]]:
+    """The text's words (folded, with whether they were written in capitals), their keys, and
+    their plain-Latin skeletons; a run of Chinese characters gives one unit per character."""
+    upper_folded = _capital_words(text)
+    families = _FAMILIES.get(language, _FAMILIES[None])
     words: list[tuple[str, bool]] = []
     units: list[Unit] = []
+    skeletons: list[str] = []
     for segment in segments(fold(text)):
         if segment.is_cjk:
             for character in segment.text:
                 words.append((character, False))
                 units.append(("c:" + character,))
+                skeletons.append(character)
             continue
         word = segment.text
-        if len(word) < MIN_WORD and not word.isdigit():
-            continue
-        words.append((word, word in upper_folded))
-        units.append(word_keys(word))
-    return words, units
+        capitals = query or word in upper_folded
+        words.append((word, capitals))
+        keys = word_keys(word, families)
+        units.append((*keys, "a:" + word) if capitals and len(word) <= 6 else keys)
+        skeletons.append(skeleton(word))
+    return words, units, skeletons
 
 
 @lru_cache(maxsize=200_000)
-def word_keys(word: str) -> Unit:
-    """Every key a folded text word may have, whatever the text's language."""
-    script = script_of(word)
-    keys = []
+def word_keys(word: str, families: frozenset[str] = _FAMILIES[None]) -> Unit:
+    """The keys a folded text word may have: its English stem (Latin), Russian stem (Cyrillic)
+    and Turkic stem, of the ``families`` ("e", "r", "t") its text's language allows."""
     if word.isdigit():
         return ("n:" + word,)
+    script = script_of(word)
+    keys = []
     if script == "latin":
         keys.append("e:" + _stem("english", word))
-    elif script == "cyrillic":
+        singular = _english_singular(word)
+        if singular != word:  # Snowball leaves "buses" as "buse", while "bus" is "bus"
+            keys.append("e:" + _stem("english", singular))
+    elif script == "cyrillic" and "r" in families:
         keys.append("r:" + _stem("russian", word))
-    keys.append("t:" + turkic_stem(word))
+    if "t" in families:
+        keys.append("t:" + turkic_stem(word))
     return tuple(keys)
+
+
+_SIBILANT_PLURAL = re.compile(r"(?:s|x|z|ch|sh)es$")
+
+
+def _english_singular(word: str) -> str:
+    return word[:-2] if _SIBILANT_PLURAL.search(word) else word
 
 
 def label_keys(label: str, language: str) -> Unit:
     """The key sequence of a label in ``language``: one key per word, as its language reads it."""
+    return _label_keys_and_checks(label, language)[0]
+
+
+def _capital_words(text: str) -> set[str]:
+    """The folded words of a text that were written as abbreviations (all capitals, short)."""
+    return {fold(match.group()) for match in _CAPITALS.finditer(text) if ABBREVIATION.match(match.group())}
+
+
+def _label_keys_and_checks(label: str, language: str) -> tuple[Unit, tuple[str | None, ...]]:
     keys: list[str] = []
+    checks: list[str | None] = []
+    abbreviations = _capital_words(label)
     for segment in segments(fold(label)):
         if segment.is_cjk:
             keys.extend("c:" + character for character in segment.text)
+            checks.extend(None for _ in segment.text)
             continue
         word = segment.text
-        if len(word) < MIN_WORD and not word.isdigit():
-            continue
-        keys.append(_label_word_key(word, language))
-    return tuple(keys)
+        key = "a:" + word if word in abbreviations else _label_word_key(word, language)
+        keys.append(key)
+        # A Turkic word: the text's word must begin as this one, but for an alternating last letter.
+        plain = skeleton(word)
+        checks.append(plain[:-1] if key.startswith("t:") and len(plain) > 3 else
+                      plain if key.startswith("t:") else None)
+    return tuple(keys), tuple(checks)
 
 
 @lru_cache(maxsize=100_000)
