@@ -61,14 +61,17 @@ def turkic_stem(word: str) -> str:
     return _devoiced(stem)
 
 
+_ENDINGS_BY_LENGTH = [(length, frozenset(ending for ending in _ENDINGS if len(ending) == length))
+                      for length in sorted({len(ending) for ending in _ENDINGS}, reverse=True)]
+
+
 def _strip_one(word: str) -> str | None:
-    for ending in _ENDINGS:
-        if not word.endswith(ending):
-            continue
-        rest = word[: -len(ending)]
-        minimum = _SINGLE_LETTER_MIN_STEM if len(ending) == 1 else MIN_STEM
-        if len(rest) >= minimum:
-            return rest
+    for length, endings in _ENDINGS_BY_LENGTH:  # the longest ending first
+        if word[-length:] in endings:
+            rest = word[:-length]
+            minimum = _SINGLE_LETTER_MIN_STEM if length == 1 else MIN_STEM
+            if len(rest) >= minimum:
+                return rest
     return None
 
 
