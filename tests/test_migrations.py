@@ -25,19 +25,22 @@ def test_migrated_schema_matches_models(app):
 def test_downgrade_to_empty_and_upgrade_again(app, tmp_path):
     from tests.conftest import make_test_app
 
-    # PostgreSQL: the run's own database, in one transaction (its DDL is transactional).
+    # PostgreSQL: the run's own database, in one transaction (its DDL is transactional) that is
+    # rolled back, so the data the session loaded (the thesaurus) is still there for later tests.
     engine_url = app.config["DATABASE_URL"]
     if engine_url.startswith("sqlite"):
         engine_url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
     other = make_test_app(engine_url, tmp_path)
     engine = Database.engine(other)
-    with engine.begin() as connection:
+    with engine.connect() as connection:
+        transaction = connection.begin()
         config = alembic_config(other, connection)
         command.upgrade(config, "head")
         command.downgrade(config, "base")
         assert set(_table_names(connection)) <= {"alembic_version"}
         command.upgrade(config, "head")
         assert _diff(connection) == []
+        transaction.rollback()
     engine.dispose()
 
 
