@@ -28,7 +28,8 @@ for _path in (str(ROOT), str(ROOT / "platform")):
         sys.path.insert(0, _path)
 
 SETS = {"dev": ROOT / "tests" / "evaluation" / "dev.toml",
-        "holdout": ROOT / "tests" / "evaluation" / "holdout.toml"}
+        "holdout": ROOT / "tests" / "evaluation" / "holdout.toml",
+        "dev2": ROOT / "tests" / "evaluation" / "dev2.toml"}
 EXTERNAL_PREFIX = "eval:"
 RELEVANT_WITHIN = 10
 UNWANTED_WITHIN = 20

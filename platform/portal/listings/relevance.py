@@ -42,8 +42,8 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     Which terms a result must have: when the query names concepts, the terms they cover
     (by text or by concept, in any language); the other words then only rank. Otherwise
     every term. Either way a term found nowhere is left out rather than emptying the
-    results, and when no listing has all of three or more terms, listings lacking one of
-    them are shown."""
+    results, and when no listing has all of three or more terms (two, when they are
+    concepts), listings lacking one of them are shown."""
     per_term = []
     unions = []
     for (alternatives, matches), subjects in zip(terms, term_subjects, strict=True):
@@ -64,7 +64,9 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     matched = base
     for i in required:
         matched &= unions[i]
-    if not matched and len(required) >= MIN_TERMS_TO_RELAX:
+    # Two concepts a query names may never meet in one listing ("microcredit for beekeepers"):
+    # listings about either are still what the searcher looks for.
+    if not matched and len(required) >= (2 if any(covered) else MIN_TERMS_TO_RELAX):
         matched = 0
         for left_out in required:  # all but one
             having = base

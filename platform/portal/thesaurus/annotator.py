@@ -16,9 +16,11 @@ the English stem of its Latin words (English terms appear inside every language'
 are then found by walking the text's words, taking at each place the longest label that starts
 there (``subsurface drip irrigation`` before ``drip irrigation``), and going on after it.
 
-A Turkic stem is a short key that two unrelated words can share after their endings are cut
-(``himigasiýa`` and ``himiýa``); so a Turkic label word also asks that the text's word begin as
-the label word does, but for its last letter (which may alternate: ``kitap``/``kitaby``).
+A stem is a short key that two unrelated words can share after their endings are cut
+(Turkic ``himigasiýa`` and ``himiýa``, English ``localization`` and ``local``); so a label word
+also bounds the length of the text's word (endings add a few letters, not a word), and a
+Turkic one asks that the text's word begin as it does, but for its last letter (which may
+alternate: ``kitap``/``kitaby``).
 """
 
 from __future__ import annotations
@@ -52,14 +54,32 @@ ABBREVIATION = re.compile(r"^[A-Z0-9ЁА-ЯӘҒҚҢӨҰҮҺІЎҲҶӢӮ]{2,6}$")
 Unit = tuple[str, ...]  # the keys of one word or character of a text
 
 
+#: How many letters longer (Turkic: endings stack) or shorter a text's word may be than the
+#: label's word it matches by stem.
+MAX_LONGER = {"t": 5, "e": 4, "r": 4}
+MAX_SHORTER = 3
+
+
+@dataclass(frozen=True)
+class _Check:
+    """What a text's word must be like, beyond its key, to stand for one word of a label."""
+
+    prefix: str  # the beginning its plain skeleton must have ("" for any)
+    shortest: int
+    longest: int
+
+    def admits(self, skeleton: str) -> bool:
+        return self.shortest <= len(skeleton) <= self.longest and skeleton.startswith(self.prefix)
+
+
 @dataclass(frozen=True)
 class _Label:
     keys: Unit
-    checks: tuple[str | None, ...]  # per word: the beginning a Turkic word must have, else None
+    checks: tuple[_Check | None, ...]  # per word; None: the key says it all (Chinese, numbers)
     concept: str
 
     def fits(self, skeletons: list[str], start: int) -> bool:
-        return all(check is None or skeletons[start + offset].startswith(check)
+        return all(check is None or check.admits(skeletons[start + offset])
                    for offset, check in enumerate(self.checks))
 
 
@@ -241,9 +261,9 @@ def _capital_words(text: str) -> set[str]:
     return {fold(match.group()) for match in _CAPITALS.finditer(text) if ABBREVIATION.match(match.group())}
 
 
-def _label_keys_and_checks(label: str, language: str) -> tuple[Unit, tuple[str | None, ...]]:
+def _label_keys_and_checks(label: str, language: str) -> tuple[Unit, tuple[_Check | None, ...]]:
     keys: list[str] = []
-    checks: list[str | None] = []
+    checks: list[_Check | None] = []
     abbreviations = _capital_words(label)
     for segment in segments(fold(label)):
         if segment.is_cjk:
@@ -253,10 +273,14 @@ def _label_keys_and_checks(label: str, language: str) -> tuple[Unit, tuple[str |
         word = segment.text
         key = "a:" + word if word in abbreviations else _label_word_key(word, language)
         keys.append(key)
-        # A Turkic word: the text's word must begin as this one, but for an alternating last letter.
+        family = key[0]
+        if family not in MAX_LONGER:
+            checks.append(None)
+            continue
         plain = skeleton(word)
-        checks.append(plain[:-1] if key.startswith("t:") and len(plain) > 3 else
-                      plain if key.startswith("t:") else None)
+        # A Turkic word: the text's word must begin as this one, but for an alternating last letter.
+        prefix = (plain[:-1] if len(plain) > 3 else plain) if family == "t" else ""
+        checks.append(_Check(prefix, max(1, len(plain) - MAX_SHORTER), len(plain) + MAX_LONGER[family]))
     return tuple(keys), tuple(checks)
 
 
