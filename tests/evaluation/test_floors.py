@@ -12,11 +12,11 @@ import pytest
 
 from benchmarks import matching_eval, search_eval
 
-# Measured on the holdout when the floors were set (see the issue's note): search 0.00 of its
-# cases, matching nDCG@10 0.000.
-HOLDOUT_SEARCH_FLOOR = 0.0
-HOLDOUT_NDCG_FLOOR = 0.0
-DEV_NDCG_FLOOR = 0.0
+# Measured when the floors were set (issue 9's note): the holdout's search passed 23 of 34 cases
+# (0.68) and its matching reached nDCG@10 0.925; dev 0.972.
+HOLDOUT_SEARCH_FLOOR = 0.60
+HOLDOUT_NDCG_FLOOR = 0.90
+DEV_NDCG_FLOOR = 0.93
 
 
 @pytest.fixture(scope="module")

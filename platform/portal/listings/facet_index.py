@@ -39,8 +39,8 @@ from portal.search.ranking import TextMatches
 FACETS = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl", "subjects")
 #: Subject counts are computed for the most common subjects and those of the first results
 #: only: counting all 1,500 concepts of the thesaurus would cost more than the search.
-COMMON_SUBJECTS = 60
-SUBJECTS_FROM_RESULTS = 100
+COMMON_SUBJECTS = 30
+SUBJECTS_FROM_RESULTS = 50
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 
 
