@@ -42,8 +42,8 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     Which terms a result must have: when the query names concepts, the terms they cover
     (by text or by concept, in any language); the other words then only rank. Otherwise
     every term. Either way a term found nowhere is left out rather than emptying the
-    results, and when no listing has all of three or more terms (two, when they are
-    concepts), listings lacking one of them are shown."""
+    results, and when no listing has all of three or more terms (or the terms of two
+    different concepts), listings lacking one of them are shown."""
     per_term = []
     unions = []
     for (alternatives, matches), subjects in zip(terms, term_subjects, strict=True):
@@ -66,7 +66,8 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
         matched &= unions[i]
     # Two concepts a query names may never meet in one listing ("microcredit for beekeepers"):
     # listings about either are still what the searcher looks for.
-    if not matched and len(required) >= (2 if any(covered) else MIN_TERMS_TO_RELAX):
+    concepts_named = {frozenset(term_subjects[i]) for i in required if term_subjects[i]}
+    if not matched and (len(required) >= MIN_TERMS_TO_RELAX or len(concepts_named) >= 2):
         matched = 0
         for left_out in required:  # all but one
             having = base
