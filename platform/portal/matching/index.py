@@ -1,9 +1,11 @@
 """An in-memory index of the published listings' profiles, for fast candidate generation.
 Pure: no Flask, no SQL.
 
-* Concepts (tagged and mentioned topics): (topic, kind, direction) -> listings by weight, the
-  weights normalised to length 1 per listing, so a query walks only the kinds and directions it
-  may match and accumulates the cosine of the concept vectors.
+* Concepts (topics and thesaurus subjects): (concept, kind, direction) -> (listings, weights),
+  the weights normalised to length 1 per listing, so a query walks only the kinds and
+  directions it may match and accumulates the cosine of the concept vectors. Two compact
+  arrays per key: a listing has a dozen concepts, and an object per weight would cost more
+  than the listings' text.
 * Text: each listing is reduced to its *signature*, the ``signature_size`` tokens with the
   highest ``(1 + ln count) × idf``, weighted and normalised to length 1 (as in Lucene's
   "more like this"); token -> (listings, weights) postings then give the cosine similarity of
@@ -34,8 +36,6 @@ from portal.matching.profile import EMPTY, ListingProfile
 MIN_DOCUMENT_FREQUENCY = 2
 #: Tokens in more listings than this never serve as query terms (for speed), whatever the share.
 MIN_COMMON_POSTINGS = 2000
-#: Concept weights are kept to this many decimals (an error of at most 0.0005 in a cosine).
-CONCEPT_WEIGHT_DIGITS = 3
 
 
 def idf(document_frequency: int, total: int) -> float:
@@ -73,9 +73,8 @@ class MatchIndex:
         self._profiles: list[ListingProfile | None] = []  # by slot; tokens dropped
         self._slots: dict[int, int] = {}  # listing id -> slot
         self._postings: dict[str, tuple[array, array]] = {}  # token -> (slots, weights)
-        # (topic, kind, direction) -> {weight: slots}: a listing's concept weights take few
-        # distinct values, and adding a constant is the quickest accumulation in Python.
-        self._concepts: dict[tuple[str, str, str], dict[float, array]] = {}
+        # (concept, kind, direction) -> (slots, weights)
+        self._concepts: dict[tuple[str, str, str], tuple[array, array]] = {}
         self._tombstones = 0
         # One object for each distinct small set (topics, countries, languages) of the profiles.
         self._shared_sets: dict[frozenset[str], frozenset[str]] = {}
@@ -152,13 +151,15 @@ class MatchIndex:
         scores: dict[int, float] = {} if into is None else into
         get = scores.get
         classes = tuple(classes)
+        concepts = self._concepts
         for topic, query_weight in normalised(profile.concepts):
             query_weight *= scale
             for kind, direction in classes:
-                for weight, slots in self._concepts.get((topic, kind, direction), {}).items():
-                    add = query_weight * weight
-                    for slot in slots:
-                        scores[slot] = get(slot, 0.0) + add
+                entry = concepts.get((topic, kind, direction))
+                if entry is None:
+                    continue
+                for slot, weight in zip(*entry):
+                    scores[slot] = get(slot, 0.0) + query_weight * weight
         return scores
 
     # --- Writing ---------------------------------------------------------------------------
@@ -191,9 +192,9 @@ class MatchIndex:
                                          array("f", (w for _, w in kept)))
             else:
                 del self._postings[token]
-        for buckets in self._concepts.values():
-            for weight, slots in list(buckets.items()):
-                buckets[weight] = array("I", (slot for slot in slots if alive[slot] is not None))
+        for key, (slots, weights) in list(self._concepts.items()):
+            kept = [(slot, weight) for slot, weight in zip(slots, weights) if alive[slot] is not None]
+            self._concepts[key] = (array("I", (s for s, _ in kept)), array("f", (w for _, w in kept)))
         self._tombstones = 0
 
     def _count(self, profile: ListingProfile) -> None:
@@ -211,8 +212,11 @@ class MatchIndex:
             entry[1].append(weight)
         concepts = self._concepts
         for topic, weight in normalised(profile.concepts):
-            buckets = concepts.setdefault((topic, profile.kind, profile.direction), {})
-            buckets.setdefault(round(weight, CONCEPT_WEIGHT_DIGITS), array("I")).append(slot)
+            entry = concepts.get((topic, profile.kind, profile.direction))
+            if entry is None:
+                entry = concepts[(topic, profile.kind, profile.direction)] = (array("I"), array("f"))
+            entry[0].append(slot)
+            entry[1].append(weight)
         shared = self._shared_sets
         self._profiles.append(replace(profile, tokens=EMPTY, **{
             name: shared.setdefault(value, value) for name in _SET_FIELDS
