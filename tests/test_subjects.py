@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.search.index import reindex_listing
-from portal.listings.models import Direction, ListingKind
+from portal.listings.models import Direction
 from portal.subjects.models import AnnotationSource, ConceptRow, ListingConcept
 from portal.subjects.services import current_thesaurus, subjects_of
 from tests.support.factories import PASSWORD
@@ -63,7 +63,7 @@ def test_a_reader_sees_the_subjects_in_their_language_when_the_text_is_not(clien
     kk_request, _ = drip_listings
     page = client.get(f"/zh/listings/{kk_request.id}").get_data(as_text=True)
     assert label(db_session, "drip-irrigation", "zh") in page
-    assert f'href="/zh/listings/?subject=drip-irrigation"' in page
+    assert 'href="/zh/listings/?subject=drip-irrigation"' in page
 
 
 def test_a_kazakh_query_finds_the_chinese_only_offer_and_says_why(client, db_session, drip_listings):

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import Base, db_enum, utcnow
-from datetime import datetime
 
 
 class ConceptRow(Base):
