@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from babel.lists import format_list
+from flask import g
 from flask_babel import format_date, get_locale, gettext, ngettext
 from sqlalchemy import select
 
@@ -39,7 +40,9 @@ def _topics(slugs) -> str:  # noqa: ANN001
 
 
 def _subjects(keys) -> str:  # noqa: ANN001
-    thesaurus = current_thesaurus(db.session)
+    if "thesaurus" not in g:  # once per request, however many reasons the page words
+        g.thesaurus = current_thesaurus(db.session)
+    thesaurus = g.thesaurus
     return format_list([thesaurus.label(key, _language()) for key in keys], locale=_language())
 
 
