@@ -130,11 +130,6 @@ def current_annotator(session: Session) -> Annotator:
     return _loaded.get(session)[1]
 
 
-def build_thesaurus(session: Session) -> Thesaurus:
-    """A fresh thesaurus from the database (for an index being built)."""
-    return Thesaurus(concept_of(row) for row in session.scalars(select(ConceptRow)))
-
-
 # --- Annotating listings ------------------------------------------------------------------
 
 
@@ -302,7 +297,3 @@ def listing_concept_keys(session: Session, listing_ids: Sequence[int] | None = N
             weight = max(mentions or 0, 2 if source == AnnotationSource.AUTHOR else 1)
             found.setdefault(listing_id, {})[key] = weight
     return found
-
-
-def forget_listing_subjects(session: Session, listing_id: int) -> None:
-    session.execute(delete(ListingConcept).where(ListingConcept.listing_id == listing_id))

@@ -31,9 +31,11 @@ def complete():
 
 
 @bp.app_template_global()
-def subjects_editor_form(listing: Listing) -> SubjectsForm:
-    """The chips form for a listing, its boxes ticked for the subjects it has now."""
-    subjects = subjects_of(db.session, listing.id, current_language())
+def subjects_editor_form(listing: Listing, subjects: list[Subject] | None = None) -> SubjectsForm:
+    """The chips form for a listing, its boxes ticked for the subjects it has now (``subjects``,
+    when the page has read them already)."""
+    if subjects is None:
+        subjects = subjects_of(db.session, listing.id, current_language())
     form = SubjectsForm(formdata=None)
     form.keep.choices = [(subject.key, subject.label) for subject in subjects]
     form.keep.data = [subject.key for subject in subjects]

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -83,30 +83,12 @@ class _Label:
                    for offset, check in enumerate(self.checks))
 
 
-@dataclass(frozen=True)
-class Found:
-    """A concept found in a text: ``count`` texts name it; ``forms`` as they were written."""
-
-    key: str
-    count: int
-    forms: tuple[str, ...]
-
-
 @dataclass
 class Annotation:
-    """The concepts of some texts: key -> how many of the texts name it, and how."""
+    """The concepts of some texts: key -> how many of the texts name it, and how they wrote it."""
 
     counts: Counter[str] = field(default_factory=Counter)
     forms: dict[str, list[str]] = field(default_factory=dict)
-    #: per concept, the indexes of the words of the (last) text it covers (for queries)
-    spans: dict[str, set[int]] = field(default_factory=dict)
-
-    def found(self) -> list[Found]:
-        return [Found(key, count, tuple(self.forms.get(key, ())))
-                for key, count in self.counts.most_common()]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.counts
 
 
 class Annotator:
@@ -145,8 +127,7 @@ class Annotator:
             found_here: set[str] = set()
             # A keyword is typed like a query: "hvdc" in lower case still names HVDC.
             short = len(text) <= SHORT_TEXT
-            for key, (start, end), form in self._walk(*_text_units(text, language, query=short)):
-                annotation.spans.setdefault(key, set()).update(range(start, end))
+            for key, _span, form in self._walk(*_text_units(text, language, query=short)):
                 if key not in found_here:
                     found_here.add(key)
                     annotation.counts[key] += 1
@@ -296,9 +277,3 @@ def _label_word_key(word: str, language: str) -> str:
     if script == "latin":
         return "e:" + _stem("english", word)
     return "t:" + turkic_stem(word)
-
-
-def concept_weights(annotation: Annotation | Mapping[str, int]) -> dict[str, int]:
-    """Concept -> number of texts naming it."""
-    counts = annotation.counts if isinstance(annotation, Annotation) else annotation
-    return dict(counts)

@@ -103,11 +103,8 @@ class Thesaurus:
         wanted = fold(text).strip()
         if not wanted:
             return []
-        if self._folded is None:
-            self._folded = [(fold(label), lang, concept.key) for concept in self.concepts.values()
-                            for lang, label in concept.labels()]
         ranked: dict[str, tuple[int, int, str]] = {}
-        for label, lang, key in self._folded:
+        for label, lang, key in self._folded_labels():
             if label.startswith(wanted):
                 place = 0
             elif f" {wanted}" in label or (wanted in label and not label.isascii()):
@@ -123,10 +120,14 @@ class Thesaurus:
     def find_label(self, text: str) -> Concept | None:
         """The concept one of whose labels (any language) is exactly ``text``, folded."""
         wanted = fold(text).strip()
-        if self._folded is None:
-            self.complete("x", "en", 1)
-        assert self._folded is not None
-        for label, _lang, key in self._folded:
+        for label, _lang, key in self._folded_labels():
             if label == wanted:
                 return self.concepts[key]
         return None
+
+    def _folded_labels(self) -> list[tuple[str, str, str]]:
+        """(folded label, language, concept key) of every label, made at first use."""
+        if self._folded is None:
+            self._folded = [(fold(label), lang, concept.key) for concept in self.concepts.values()
+                            for lang, label in concept.labels()]
+        return self._folded
