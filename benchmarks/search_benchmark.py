@@ -36,9 +36,9 @@ from portal.database import Database, utcnow  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.i18n.languages import LANGUAGES  # noqa: E402
 from portal.institutions.models import Institution  # noqa: E402
-from portal.listings.finder import find_listings  # noqa: E402
+from portal.search.finder import find_listings  # noqa: E402
 from portal.listings.models import Direction, Listing, ListingKind, ListingStatus, ListingTranslation  # noqa: E402
-from portal.listings.search_params import SearchParams  # noqa: E402
+from portal.search.search_params import SearchParams  # noqa: E402
 from portal.taxonomy.models import Center, Topic  # noqa: E402
 
 QUERIES = [

@@ -50,7 +50,7 @@ def load_half(session, path: Path) -> dict[int, str]:  # noqa: ANN001
     """Create the half's institutions and published listings; returns listing id -> key."""
     from portal.database import utcnow
     from portal.institutions.models import Institution, InstitutionType
-    from portal.listings.changes import listing_changed
+    from portal.changes.signals import announce_listing_changed, deliver_now
     from portal.listings.models import Direction, Listing, ListingKind, ListingStatus, ListingTranslation
     from portal.taxonomy.models import Center, Topic
     from sqlalchemy import select
@@ -81,7 +81,8 @@ def load_half(session, path: Path) -> dict[int, str]:  # noqa: ANN001
                                                            description=text.get("description", "")))
         session.add(listing)
         session.flush()
-        listing_changed(session, listing)
+        announce_listing_changed(session, [listing.id])
+        deliver_now(session)
         keys[listing.id] = row["key"]
     return keys
 

@@ -68,8 +68,8 @@ def db_session(app: Flask) -> Iterator[Session]:
     """The test's own session. Requests made during the test get fresh sessions of their own
     (as in production) on the same connection, inside the same rolled-back transaction;
     refresh objects after a request to see what it changed."""
-    from portal.database import Database
-    from portal.listings import facet_cache
+    from portal.database import Database, PortalSession
+    from portal.search import facet_cache
     from portal.matching import store
 
     # The last test's listings were rolled back, whatever the search state says.
@@ -79,7 +79,7 @@ def db_session(app: Flask) -> Iterator[Session]:
     connection = engine.connect()
     outer = connection.begin()
     Database.bind_to(app, connection)
-    session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    session = PortalSession(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
     try:
         yield session
     finally:

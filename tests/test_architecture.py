@@ -11,18 +11,18 @@ PACKAGE = Path(__file__).resolve().parent.parent / "platform" / "portal"
 
 # Domain logic that must stay testable without an app or a database.
 PURE_MODULES = [
-    "portal.search.analyzer",
+    "portal.language.analyzer",
     "portal.search.query",
     "portal.search.ranking",
-    "portal.search.scripts",
+    "portal.language.scripts",
     "portal.matching.text",
     "portal.matching.concepts",
     "portal.matching.profile",
     "portal.matching.index",
     "portal.matching.rules",
     "portal.matching.engine",
-    "portal.listings.search_params",
-    "portal.listings.facet_index",
+    "portal.search.search_params",
+    "portal.search.facet_index",
     "portal.notifications.kinds",
     "portal.security.throttle",
     "portal.accounts.tokens",

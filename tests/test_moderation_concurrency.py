@@ -56,7 +56,7 @@ def test_exactly_one_of_two_simultaneous_decisions_wins(committed_app):
 
             moderator = session.get(User, moderators[decision])
             listing = session.get(Listing, listing_id)
-            service = ModerationService(session, on_change=lambda *_: None)
+            service = ModerationService(session)
             try:
                 service.decide(moderator, listing, decision,
                                reason=None if decision == "approve" else _reason())

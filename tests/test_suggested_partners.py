@@ -64,9 +64,9 @@ def test_matches_follow_publication_and_withdrawal(browser, db_session, make):
 def test_a_matching_worker_takes_over_when_requests_do_not_match(app, browser, db_session, make):
     """MATCHING_IN_REQUESTS=0: publication only records the change; the worker's next step
     (``flask listings match --follow``) computes the suggestions and tells the institutions."""
-    from portal.listings.changes import rematch_changed
+    from portal.matching.follow import rematch_changed
     from portal.notifications.models import Notification
-    from portal.search.state import Followed, current_token
+    from portal.changes.log import Followed, current_token
 
     followed = Followed(current_token(db_session))
     app.config["MATCHING_IN_REQUESTS"] = False

@@ -2,7 +2,7 @@
 
 SQLite: an FTS5 table reading its content from search_documents (external content), kept in
 step by triggers. PostgreSQL: tsvector columns generated from the token columns, with GIN
-indexes. Both index the same space-separated tokens (see portal.search.analyzer), never
+indexes. Both index the same space-separated tokens (see portal.language.analyzer), never
 re-split by the database's own parser.
 
 Existing listings are not indexed here (that needs the application's analyzer and models):

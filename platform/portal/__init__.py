@@ -38,11 +38,22 @@ def create_app(overrides: dict | None = None, instance_path: Path | None = None)
     errors.init_app(app)
     templating.init_app(app)
     _register_blueprints(app)
+    _connect_receivers()
 
     from portal import cli
 
     cli.init_app(app)
     return app
+
+
+def _connect_receivers() -> None:
+    """What follows a committed change, in this order (see ``portal.changes``): subjects are
+    annotated before the search document and the suggestions read them."""
+    from portal.listings import events as _listings  # noqa: F401
+    from portal.subjects import events as _subjects  # noqa: F401
+    from portal.search import events as _search  # noqa: F401
+    from portal.matching import events as _matching  # noqa: F401
+    from portal.notifications import events as _notifications  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -51,7 +62,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.i18n.routing import register_localized
     from portal.interests.views import bp as interests
     from portal.institutions.views import bp as institutions
-    from portal.listings import authoring, views  # noqa: F401 - routes register on the blueprint
+    from portal.listings import authoring, home, views  # noqa: F401 - routes register on the blueprints
+    from portal.search import views as search_views  # noqa: F401 - routes on the listings and taxonomy blueprints
     from portal.listings.blueprint import bp as listings
     from portal.mail.views import bp as mail
     from portal.moderation import admin, reports, views as moderation_views  # noqa: F401 - routes
@@ -59,7 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications
     from portal.saved_searches.views import bp as saved_searches
     from portal.subjects.views import bp as subjects
-    from portal.taxonomy.views import bp as taxonomy
+    from portal.taxonomy.blueprint import bp as taxonomy
     from portal.web.views import bp as web
     from portal.web.views import root
 

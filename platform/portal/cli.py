@@ -181,6 +181,8 @@ def config_help() -> None:
 def init_app(app: Flask) -> None:
     from portal.i18n.catalogs import translations_cli
     from portal.listings.cli import listings_cli
+    from portal.matching import cli as _matching_cli  # noqa: F401 - adds "listings match"
+    from portal.moderation import cli as _moderation_cli  # noqa: F401 - adds "listings expire"
     from portal.notifications.cli import notifications_cli
     from portal.subjects.cli import thesaurus_cli
 

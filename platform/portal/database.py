@@ -96,6 +96,19 @@ def _context_id() -> int:
     return id(_cv_request.get(None) or _cv_app.get())
 
 
+class PortalSession(Session):
+    """A session that runs ``after_commit_hooks`` once a commit has succeeded and the session can
+    talk to the database again (SQLAlchemy's own ``after_commit`` event cannot): the change
+    announcements of ``portal.changes`` are sent from here."""
+
+    after_commit_hooks: list = []
+
+    def commit(self) -> None:
+        super().commit()
+        for hook in self.after_commit_hooks:
+            hook(self)
+
+
 class Database:
     """Flask extension owning the engine and a session per application context."""
 
@@ -140,4 +153,4 @@ class Database:
     @staticmethod
     def _new_session() -> Session:
         bind = current_app.extensions["portal.db"]["bind"]
-        return Session(bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint")
+        return PortalSession(bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint")

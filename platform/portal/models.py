@@ -10,7 +10,8 @@ from portal.matching.models import ListingMatch  # noqa: F401
 from portal.moderation.models import ExpiryReminder, ListingEvent, ListingReport, ListingRevision  # noqa: F401
 from portal.notifications.models import Digest, Notification, NotificationPreference  # noqa: F401
 from portal.saved_searches.models import SavedSearch  # noqa: F401
-from portal.search.models import SearchChange, SearchDocument, SearchState  # noqa: F401
+from portal.changes.models import ChangeState, ListingChange  # noqa: F401
+from portal.search.models import SearchDocument  # noqa: F401
 from portal.security.models import ThrottleCounter  # noqa: F401
 from portal.subjects.models import ConceptRow, ListingConcept  # noqa: F401
 from portal.taxonomy.models import Center, Topic  # noqa: F401

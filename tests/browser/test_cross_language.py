@@ -6,7 +6,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from portal.listings.changes import listing_changed
+from portal.changes.signals import announce_listing_changed, deliver_now
 from portal.listings.models import Direction
 from portal.subjects.services import current_thesaurus
 from tests.support.factories import Factory
@@ -23,7 +23,8 @@ def test_a_chinese_reader_finds_and_understands_a_kazakh_only_listing(page, live
         title=f"Мақта алқаптарына {drip.pref['kk']} жүйесі қажет",
         summary=f"Түркістан облысындағы 300 гектар алқапқа {drip.pref['kk']} енгізу үшін серіктес іздейміз.",
         description=f"Құмды жерлерде {saxaul.pref['kk']} отырғызу тәжірибесі де қызықтырады.")
-    listing_changed(live_db, listing)
+    announce_listing_changed(live_db, [listing.id])
+    deliver_now(live_db)
     live_db.commit()
 
     # She searches in Chinese, in her own words for the subject.

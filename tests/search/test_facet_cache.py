@@ -3,12 +3,12 @@ caught up from the change rows, and an index whose place in the history is gone 
 
 from __future__ import annotations
 
-from portal.listings.facet_cache import current_index
-from portal.listings.finder import find_listings
+from portal.search.facet_cache import current_index
+from portal.search.finder import find_listings
 from portal.listings.models import ListingStatus
-from portal.listings.search_params import SearchParams
+from portal.search.search_params import SearchParams
 from portal.search.index import index_listing
-from portal.search.state import note_changes
+from portal.changes.log import note_changes
 
 
 def _ids(db_session, **params):
@@ -34,8 +34,8 @@ def test_changes_are_caught_up_without_a_rebuild(db_session, make):
 
 
 def test_an_index_from_an_unknown_state_is_rebuilt(db_session, make):
-    from portal.listings import facet_cache
-    from portal.search.state import Followed, database_key
+    from portal.search import facet_cache
+    from portal.changes.log import Followed, database_key
 
     listing = make.listing(title="Camel wool")
     index_listing(db_session, listing)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import random
 
-from portal.listings.facet_index import FacetIndex, ListingFacts
-from portal.listings.search_params import SearchParams
+from portal.search.facet_index import FacetIndex, ListingFacts
+from portal.search.search_params import SearchParams
 from portal.search.query import Alternative
 from portal.search.ranking import BODY, TITLE
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select, text
 
 from portal.database import utcnow
-from portal.listings.finder import find_listings
+from portal.search.finder import find_listings
 from portal.listings.models import ListingStatus, ListingTranslation
-from portal.listings.search_params import SearchParams
+from portal.search.search_params import SearchParams
 from portal.search.index import (
     document_tokens,
     index_listing,

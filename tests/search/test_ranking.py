@@ -4,8 +4,8 @@ facet index ranks what the text index found (title and body) and its own label m
 import math
 from dataclasses import replace
 
-from portal.listings.facet_index import FacetIndex
-from portal.listings.search_params import SearchParams
+from portal.search.facet_index import FacetIndex
+from portal.search.search_params import SearchParams
 from portal.search.query import Alternative
 from portal.search.ranking import BODY, TITLE, inverse_document_frequency
 from tests.search.test_facet_index import NOW, facts

@@ -13,7 +13,7 @@ def approved_drip_request(browser, db_session, make):  # noqa: ANN001, ANN201
     """A Chinese company's drip-irrigation offer is public (its admin, drip@example.cn, wrote
     it); an Uzbek farm union (farmer@example.org) posts a request for such kits through the
     page and a moderator approves it. Returns (offer, request)."""
-    from portal.listings.changes import listing_changed
+    from portal.changes.signals import announce_listing_changed, deliver_now
     from tests.test_listings_posting import _form
 
     center = make.center("desertification-control")
@@ -22,7 +22,8 @@ def approved_drip_request(browser, db_session, make):  # noqa: ANN001, ANN201
     offer = make.listing(center=center, institution=owner, topics=[drip], title="Drip irrigation kits for cotton",
                          summary="Field-proven drip irrigation for cotton fields.")
     offer.author = make.user("drip@example.cn", institution=owner, institution_admin=True)
-    listing_changed(db_session, offer)
+    announce_listing_changed(db_session, [offer.id])
+    deliver_now(db_session)
     farmer = make.institution("Cotton Farm Union", country="UZ")
     make.user("farmer@example.org", institution=farmer)
     moderator = make.moderator(center)

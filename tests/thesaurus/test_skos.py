@@ -6,7 +6,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from portal.search.analyzer import fold
+from portal.language.analyzer import fold
 from portal.thesaurus.concepts import LANGUAGES, Concept
 from portal.thesaurus.skos import read_skos, write_turtle
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.i18n.languages import LANGUAGES, country_codes
 from portal.listings.models import Direction, ListingKind
-from portal.listings.search_params import MAX_PAGE, MAX_QUERY_CHARS
+from portal.search.search_params import MAX_PAGE, MAX_QUERY_CHARS
 
 _FACET_NAMES = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl", "subjects")
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask import url_for
 
 from portal.i18n.languages import country_name, language_name
-from portal.listings.forms import TRL_LABELS
+from portal.listings.models import TRL_LABELS
 from portal.listings.models import (
     DIRECTION_LABELS,
     FUNDING_LABELS,

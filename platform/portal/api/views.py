@@ -9,10 +9,10 @@ from portal.api.openapi import openapi_document
 from portal.api.serializers import center_json, listing_json, topic_json, vocabulary_json
 from portal.extensions import db
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
-from portal.listings.finder import find_listings
+from portal.search.finder import find_listings
 from portal.listings.models import Listing
-from portal.listings.search_params import MAX_QUERY_CHARS, parse_params
-from portal.listings.views import SearchVocabulary
+from portal.search.search_params import MAX_QUERY_CHARS, parse_params
+from portal.search.vocabulary import SearchVocabulary
 from portal.subjects.services import subjects_of, subjects_of_many
 from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.changes.signals import announce_institution_changed
 from portal.accounts.models import MembershipStatus, Role, User
 from portal.institutions.models import Institution, InstitutionType
 
@@ -67,15 +68,12 @@ class InstitutionService:
     def update(self, actor: User, institution: Institution, details: InstitutionDetails) -> None:
         if not can_manage_institution(actor, institution):
             raise NotAllowed
-        moved_country = details.country != institution.country
+        changed = any(getattr(institution, key) != value for key, value in details.__dict__.items())
         for key, value in details.__dict__.items():
             setattr(institution, key, value)
-        if moved_country:  # the country facet of its listings changes
-            from portal.listings.models import Listing
-            from portal.search.state import note_changes
-
-            note_changes(self.session, self.session.scalars(
-                select(Listing.id).where(Listing.institution_id == institution.id)))
+        if changed:  # its listings' country facet and their suggestions' reasons follow
+            self.session.flush()
+            announce_institution_changed(self.session, institution.id)
 
     def request_to_join(self, user: User, institution: Institution) -> None:
         if user.institution_id is not None:

@@ -23,6 +23,7 @@ from portal.listings.queries import public_listings_of
 from portal.web.navigation import get_or_404
 from portal.web.pagination import Page, page_number
 from portal.web.security import csrf_checked_by_form
+from portal.web.templating import frame_unavailable
 
 bp = Blueprint("institutions", __name__, template_folder="templates")
 PER_PAGE = 24
@@ -172,3 +173,11 @@ def pending_request_count(user: User) -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(
         User.institution_id == user.institution_id,
         User.membership_status == MembershipStatus.PENDING)) or 0
+
+
+@bp.app_context_processor
+def frame_values() -> dict:
+    """The header's badge of membership requests waiting for an institution admin."""
+    if frame_unavailable():
+        return {"pending_members": 0}
+    return {"pending_members": pending_request_count(current_user) if current_user else 0}

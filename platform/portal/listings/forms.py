@@ -19,6 +19,7 @@ from portal.database import utcnow
 from portal.i18n.forms import PortalForm, options
 from portal.i18n.languages import LANGUAGES, country_choices, language_name
 from portal.listings.models import (
+    TRL_LABELS,
     FUNDING_LABELS,
     IP_STATUS_LABELS,
     KIND_LABELS,
@@ -33,19 +34,6 @@ from portal.taxonomy.models import Center, Topic
 
 TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX = 200, 600, 20_000
 MAX_KEYWORDS = 15
-
-TRL_LABELS = {
-    1: _l("1 — basic principles observed"),
-    2: _l("2 — technology concept formulated"),
-    3: _l("3 — experimental proof of concept"),
-    4: _l("4 — validated in the laboratory"),
-    5: _l("5 — validated in a relevant environment"),
-    6: _l("6 — demonstrated in a relevant environment"),
-    7: _l("7 — prototype demonstrated in operation"),
-    8: _l("8 — system complete and qualified"),
-    9: _l("9 — proven in operation"),
-}
-
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)

@@ -97,6 +97,20 @@ FUNDING_LABELS = {
     FundingStatus.SEEKING_FUNDING: _l("Seeking funding"),
     FundingStatus.APPLYING_TOGETHER: _l("Applying for funding together"),
 }
+#: Technology readiness levels (after the EU/NASA scale), as offered on forms and shown on pages.
+TRL_LABELS = {
+    1: _l("1 — basic principles observed"),
+    2: _l("2 — technology concept formulated"),
+    3: _l("3 — experimental proof of concept"),
+    4: _l("4 — validated in the laboratory"),
+    5: _l("5 — validated in a relevant environment"),
+    6: _l("6 — demonstrated in a relevant environment"),
+    7: _l("7 — prototype demonstrated in operation"),
+    8: _l("8 — system complete and qualified"),
+    9: _l("9 — proven in operation"),
+}
+
+
 PARTNER_ROLE_LABELS = {
     PartnerRole.RESEARCH_PARTNER: _l("Research partner"),
     PartnerRole.INDUSTRY_PARTNER: _l("Industrial partner"),

@@ -1,7 +1,8 @@
 """Listing lifecycle: create, edit, translate, submit, publish, withdraw, renew.
 
 Plain Python: the acting user and the session are passed in; views commit. Every change
-that alters what search sees calls ``on_change`` (the search index by default).
+that alters what search or matching see is announced (``portal.changes``), and the search
+index, the subjects and the suggestions follow once the transaction has committed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import MembershipStatus, Role, User
 from portal.database import utcnow
-from portal.listings.changes import listing_changed
+from portal.changes.signals import announce_listing_changed, announce_listing_published
 from portal.listings.models import (
     Direction,
     FundingStatus,
@@ -103,9 +104,15 @@ REVIEWED_EDITS = (ListingStatus.PUBLISHED,)
 
 
 class ListingService:
-    def __init__(self, session: Session, on_change: Callable[[Session, Listing], None] | None = None) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.on_change = on_change or listing_changed
+
+    def announce(self, listing: Listing) -> None:
+        """What follows a change to the listing happens once the transaction commits."""
+        if listing.status == ListingStatus.PUBLISHED:
+            announce_listing_published(self.session, listing.id)
+        else:
+            announce_listing_changed(self.session, [listing.id])
 
     def create(self, author: User, draft: ListingDraft, *, submit: bool) -> Listing:
         if not can_post(author):
@@ -118,7 +125,7 @@ class ListingService:
         self.session.flush()
         if submit:
             self._submit(author, listing)
-        self.on_change(self.session, listing)
+        self.announce(listing)
         return listing
 
     def update(self, actor: User, listing: Listing, draft: ListingDraft) -> None:
@@ -195,7 +202,7 @@ class ListingService:
         listing.status = status
         self.session.flush()
         record(self.session, listing, actor, Action(action), before, status)
-        self.on_change(self.session, listing)
+        self.announce(listing)
 
     def _propose(self, actor: User, listing: Listing, change: Callable[[dict], dict]) -> None:
         """Start or continue the author's revision of a published listing."""
@@ -226,7 +233,7 @@ class ListingService:
     def _touch(self, listing: Listing) -> None:
         listing.updated_at = utcnow()
         self.session.flush()
-        self.on_change(self.session, listing)
+        self.announce(listing)
 
 
 def set_text(listing: Listing, language: str, content: Content) -> None:

@@ -174,7 +174,7 @@ class ListingImporter:
             listing.status = ListingStatus.PUBLISHED
             listing.published_at = listing.published_at or utcnow()
         self.session.flush()
-        service.on_change(self.session, listing)
+        service.announce(listing)
         report.listing_id = listing.id
 
     def _formdata(self, row: dict, report: RowReport) -> MultiDict:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.i18n.languages import country_name, language_name
-from portal.listings.forms import TRL_LABELS
+from portal.listings.models import TRL_LABELS
 from portal.listings.models import ListingKind
 from portal.subjects.services import current_thesaurus
 from portal.taxonomy.models import Center, Topic

@@ -2,7 +2,7 @@
 renewed, restored), dropped when it leaves the public, read by pages without any computing.
 
 The engine's index of every public listing is built once per app process and kept in step
-with the database through the change log of ``search.state`` (as the facet index is), so a
+with the database through the change log of ``portal.changes`` (as the facet index is), so a
 publication costs one ``on_publish`` (about 60 ms at 100,000 listings), not a rebuild."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from portal.matching.engine import Suggestion, on_publish, suggest
 from portal.matching.index import MatchIndex
 from portal.matching.models import ListingMatch
 from portal.matching.profile import ListingProfile, build_profile
-from portal.search.state import FollowingIndexes
+from portal.changes.following import FollowingIndexes
 from portal.subjects.services import current_thesaurus, listing_concept_keys
 from portal.thesaurus.concepts import Thesaurus
 from portal.taxonomy.models import Topic

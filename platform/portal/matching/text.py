@@ -1,5 +1,5 @@
 """Text to matching tokens, with the search analyzer's folding and segmentation
-(``portal.search.analyzer``), tuned for comparing documents rather than answering queries.
+(``portal.language.analyzer``), tuned for comparing documents rather than answering queries.
 Pure: no Flask, no SQL.
 
 * Chinese runs give their overlapping bigrams only (single characters say little about a topic),
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from portal.search.analyzer import STEM_MARKER, cjk_bigrams, fold, segments, stem_token
+from portal.language.analyzer import STEM_MARKER, cjk_bigrams, fold, segments, stem_token
 
 __all__ = ["PREFIX_LANGUAGES", "PREFIX_LENGTH", "fold", "matching_tokens", "text_matching_tokens",
            "word_token"]

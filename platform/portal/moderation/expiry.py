@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.changes.signals import announce_listing_changed
 from portal.listings.models import Listing, ListingStatus
 from portal.moderation.models import Action, ExpiryReminder
 from portal.moderation.services import record
@@ -24,8 +25,7 @@ class ExpiryReport:
     expired: list[int] = field(default_factory=list)
 
 
-def run_expiry(session: Session, now: datetime, remind: Callable[[Listing, int], None],
-               on_change: Callable[[Session, Listing], None] | None = None) -> ExpiryReport:
+def run_expiry(session: Session, now: datetime, remind: Callable[[Listing, int], None]) -> ExpiryReport:
     report = ExpiryReport()
     for days in REMINDER_DAYS:
         due = session.scalars(select(Listing).where(
@@ -45,8 +45,7 @@ def run_expiry(session: Session, now: datetime, remind: Callable[[Listing, int],
                                                          Listing.expires_at <= now)):
         listing.status = ListingStatus.EXPIRED
         record(session, listing, None, Action.EXPIRED, ListingStatus.PUBLISHED, ListingStatus.EXPIRED)
-        if on_change is not None:
-            on_change(session, listing)
+        announce_listing_changed(session, [listing.id])
         report.expired.append(listing.id)
     session.flush()
     return report

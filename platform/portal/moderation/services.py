@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import Role, User
 from portal.accounts.roles import can_moderate
 from portal.database import utcnow
-from portal.listings.changes import listing_changed
+from portal.changes.signals import announce_listing_changed, announce_listing_published
 from portal.listings.models import Listing, ListingStatus
 from portal.moderation.models import (
     Action,
@@ -86,9 +86,15 @@ def last_event(session: Session, listing_id: int) -> ListingEvent | None:
 
 
 class ModerationService:
-    def __init__(self, session: Session, on_change: Callable[[Session, Listing], None] | None = None) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.on_change = on_change or listing_changed
+
+    def announce(self, listing: Listing) -> None:
+        """Search, subjects and suggestions follow the decision once it is committed."""
+        if listing.status == ListingStatus.PUBLISHED:
+            announce_listing_published(self.session, listing.id)
+        else:
+            announce_listing_changed(self.session, [listing.id])
 
     # decisions on a first submission or on a pending revision
     def decide(self, moderator: User, listing: Listing, decision: str, *, revision_id: int | None = None,
@@ -122,7 +128,7 @@ class ModerationService:
         event = record(self.session, listing, moderator, action, ListingStatus.SUBMITTED, target,
                        message=message, reason=reason)
         if target == ListingStatus.PUBLISHED:
-            self.on_change(self.session, listing)
+            self.announce(listing)
         return Outcome(listing, event)
 
     def _decide_revision(self, moderator: User, listing: Listing, revision_id: int, decision: str, message: str,
@@ -140,7 +146,7 @@ class ModerationService:
             apply_snapshot(self.session, listing, revision.content)
             listing.updated_at = utcnow()
             self.session.flush()
-            self.on_change(self.session, listing)
+            self.announce(listing)
         listing.moderation_message = message
         action = {Decision.APPROVE: Action.APPROVED, Decision.REQUEST_CHANGES: Action.CHANGES_REQUESTED,
                   Decision.REJECT: Action.REJECTED}[decision]
@@ -186,7 +192,7 @@ class ModerationService:
         if not won:
             raise AlreadyDecided(last_event(self.session, listing.id))
         self.session.refresh(listing)
-        self.on_change(self.session, listing)
+        self.announce(listing)
         return Outcome(listing, record(self.session, listing, moderator, action, source, target, message=message))
 
     def _close_report(self, report: ListingReport, moderator: User, status: ReportStatus) -> None:

@@ -86,9 +86,9 @@ def send_digests(frequency: Frequency, now: datetime | None = None) -> DigestRep
 
 
 def _new_for(saved: SavedSearch, user: User, now: datetime) -> tuple[int, list[Listing]]:
-    from portal.listings.finder import find_listings
-    from portal.listings.search_params import parse_params
-    from portal.listings.views import SearchVocabulary
+    from portal.search.finder import find_listings
+    from portal.search.search_params import parse_params
+    from portal.search.vocabulary import SearchVocabulary
 
     args = saved_searches.query_args(saved)
     args["sort"] = ["newest"]

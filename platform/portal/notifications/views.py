@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from portal.notifications.models import Notification
 from portal.notifications.texts import describe, target
 from portal.web.pagination import Page, page_number
 from portal.web.security import csrf_checked_by_form
+from portal.web.templating import frame_unavailable
 
 bp = Blueprint("notifications", __name__, template_folder="templates")
 PER_PAGE = 30
@@ -65,3 +66,13 @@ def preferences():
             flash(_("Your notification preferences have been saved."), "success")
             return redirect(url_for("notifications.preferences"))
     return render_template("notifications/preferences.html", form=form)
+
+
+@bp.app_context_processor
+def frame_values() -> dict:
+    """The header's count of unread notifications, read once per request."""
+    if frame_unavailable() or not (current_user and current_user.is_authenticated):
+        return {"unread_notifications": 0}
+    if "unread_notifications" not in g:
+        g.unread_notifications = services.unread_count(db.session, current_user.id)
+    return {"unread_notifications": g.unread_notifications}

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 
 from portal.extensions import db
 from portal.i18n.routing import current_language
-from portal.listings.search_params import MAX_QUERY_CHARS, parse_params
-from portal.listings.views import SearchVocabulary
+from portal.search.search_params import MAX_QUERY_CHARS, parse_params
+from portal.search.vocabulary import SearchVocabulary
 from portal.saved_searches import services
 from portal.saved_searches.forms import AlertForm, SaveSearchForm
 from portal.saved_searches.models import Alert, SavedSearch

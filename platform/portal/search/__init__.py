@@ -2,7 +2,7 @@
 
 ``analyzer``, ``query`` and ``ranking`` are pure (no Flask, no SQLAlchemy); ``index`` keeps the
 search documents and asks the database's own index (FTS5 / GIN tsvector) for candidates;
-``listings.facet_index`` matches taxonomy labels, filters, counts and orders them.
+``search.facet_index`` matches taxonomy labels, filters, counts and orders them.
 The names below load ``index`` only when used, so importing a pure module stays pure.
 """
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.database import utcnow
 from portal.listings.models import Listing, listing_topics
-from portal.search.analyzer import join_tokens, texts_tokens
+from portal.language.analyzer import join_tokens, texts_tokens
 from portal.search.models import (
     FTS_TABLE,
     SEARCH_DOCUMENTS_TABLE,
@@ -36,7 +36,7 @@ from portal.search.models import (
 )
 from portal.search.query import Alternative, QueryTerm
 from portal.search.ranking import TEXT_FIELDS, TextMatches
-from portal.search.state import note_changes
+from portal.changes.log import note_changes
 
 # --- Building and storing documents -------------------------------------------------------
 
@@ -135,7 +135,7 @@ def _listings_with_text() -> Select[tuple[Listing]]:
 def text_matches(session: Session, terms: Sequence[QueryTerm]) -> list[TextMatches]:
     """Per query term, the documents (whatever their status) having it in the title and in the
     body. Taxonomy labels are matched by the facet index, and visibility, AND and ranking are
-    decided there too (``listings.facet_index``), the same way on both databases."""
+    decided there too (``search.facet_index``), the same way on both databases."""
     if not terms:
         return []
     with _driver_cursor(session) as cursor:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.database import Base, utcnow
@@ -44,28 +44,6 @@ class SearchDocument(Base):
     body_tokens: Mapped[str] = mapped_column(Text, default="")  # summaries, descriptions, keywords
     taxonomy_tokens: Mapped[str] = mapped_column(Text, default="")  # topic and center labels
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class SearchState(Base):
-    """One row: the latest change to anything search shows. Each change takes a new ``token``
-    under the row's lock, so app processes can tell whether their facet index is current."""
-
-    __tablename__ = "search_state"
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    generation: Mapped[int] = mapped_column(BigInteger, default=0)
-    token: Mapped[str] = mapped_column(String(32))
-
-
-class SearchChange(Base):
-    """Which listings a change touched (None: all of them), so an index can catch up."""
-
-    __tablename__ = "search_changes"
-
-    generation: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    token: Mapped[str] = mapped_column(String(32), unique=True)
-    listing_ids: Mapped[list[int] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:

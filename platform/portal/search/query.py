@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from portal.search.analyzer import Segment, cjk_bigrams, fold, segments, stem_token, turkic_stem_token
-from portal.search.scripts import skeleton
+from portal.language.analyzer import Segment, cjk_bigrams, fold, segments, stem_token, turkic_stem_token
+from portal.language.scripts import skeleton
 
 MAX_QUERY_CHARACTERS = 200
 MAX_TERMS = 12

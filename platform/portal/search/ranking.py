@@ -2,7 +2,7 @@
 
 The database only answers "which documents have this token in this field"; a document's score
 sums, for every query term, the term's idf times the weight of each field having it, and the
-facet index (``listings.facet_index``) orders the results by that score, then newest.
+facet index (``search.facet_index``) orders the results by that score, then newest.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from portal.search.query import Alternative
 TITLE, BODY, TAXONOMY, SUBJECT, RELATED_SUBJECT = "title", "body", "taxonomy", "subject", "related_subject"
 FIELDS: tuple[str, ...] = (TITLE, BODY, TAXONOMY, SUBJECT, RELATED_SUBJECT)
 #: The fields the database's text index answers for; taxonomy labels are matched by the facet
-#: index (``listings.facet_index``).
+#: index (``search.facet_index``).
 TEXT_FIELDS: tuple[str, ...] = (TITLE, BODY)
 # A word in the title says most about a listing; a topic label names what it is about, the
 # body merely mentions it.

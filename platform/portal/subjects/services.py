@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.database import utcnow
 from portal.listings.models import Listing
-from portal.search.state import database_key, note_changes
+from portal.changes.log import database_key, note_changes
 from portal.subjects.models import AnnotationSource, ConceptRow, ListingConcept
 from portal.thesaurus.annotator import Annotation, Annotator
 from portal.thesaurus.concepts import Concept, Thesaurus

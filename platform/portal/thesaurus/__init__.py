@@ -6,8 +6,8 @@
 * ``skos``: reading a W3C SKOS file (the shipped ``seed/thesaurus.ttl``, or AGROVOC / EuroVoc
   extracts an operator adds) and writing one;
 * ``annotator``: text in any of the eight languages and either script → the concepts it is
-  about, on the search analyzer's normalisation (``portal.search.analyzer``,
-  ``portal.search.turkic``), longest phrase first, each keyword tried in every language.
+  about, on the search analyzer's normalisation (``portal.language.analyzer``,
+  ``portal.language.turkic``), longest phrase first, each keyword tried in every language.
 
 Search, matching and posting all read listings through these concepts; the database side
 (stored concepts and annotations, the CLI) is ``portal.subjects``.

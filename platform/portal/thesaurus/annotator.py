@@ -6,7 +6,7 @@ character), made by the search analyzer's normalisation:
 * a Latin word in an English label: its English Snowball stem (``e:irrig``);
 * a Cyrillic word in a Russian label: its Russian Snowball stem (``r:орошен``);
 * a word of a Kazakh, Kyrgyz, Tajik, Turkmen or Uzbek label, in either script: its Turkic stem
-  on the plain-Latin skeleton (``t:suar`` for суару / суаруды; ``portal.search.turkic``);
+  on the plain-Latin skeleton (``t:suar`` for суару / суаруды; ``portal.language.turkic``);
 * Chinese: one key per character, so a label is found inside a run of text without spaces.
 
 A keyword, or a text of unknown language, gets *every* key its script allows (a Latin word both
@@ -31,9 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from portal.search.analyzer import _stem, fold, script_of, segments
-from portal.search.scripts import skeleton
-from portal.search.turkic import turkic_stem
+from portal.language.analyzer import snowball_stem, fold, script_of, segments
+from portal.language.scripts import skeleton
+from portal.language.turkic import turkic_stem
 from portal.thesaurus.concepts import Thesaurus
 
 #: Texts this short (keywords) may write an abbreviation in lower case, as queries do.
@@ -214,12 +214,12 @@ def word_keys(word: str, families: frozenset[str] = _FAMILIES[None]) -> Unit:
     script = script_of(word)
     keys = []
     if script == "latin":
-        keys.append("e:" + _stem("english", word))
+        keys.append("e:" + snowball_stem("english", word))
         singular = _english_singular(word)
         if singular != word:  # Snowball leaves "buses" as "buse", while "bus" is "bus"
-            keys.append("e:" + _stem("english", singular))
+            keys.append("e:" + snowball_stem("english", singular))
     elif script == "cyrillic" and "r" in families:
-        keys.append("r:" + _stem("russian", word))
+        keys.append("r:" + snowball_stem("russian", word))
     if "t" in families:
         keys.append("t:" + turkic_stem(word))
     return tuple(keys)
@@ -273,7 +273,7 @@ def _label_word_key(word: str, language: str) -> str:
     if language in _TURKIC and not (script == "latin" and language in {"kk", "ky", "tg"}):
         return "t:" + turkic_stem(word)
     if script == "cyrillic":
-        return "r:" + _stem("russian", word)
+        return "r:" + snowball_stem("russian", word)
     if script == "latin":
-        return "e:" + _stem("english", word)
+        return "e:" + snowball_stem("english", word)
     return "t:" + turkic_stem(word)

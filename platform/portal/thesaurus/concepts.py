@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from portal.search.analyzer import fold
+from portal.language.analyzer import fold
 
 LANGUAGES = ("en", "zh", "ru", "kk", "ky", "tg", "tk", "uz")
 #: How far down the narrower links a search for a concept reaches ("irrigation" finds

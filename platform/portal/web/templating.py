@@ -8,12 +8,9 @@ from urllib.parse import urlencode
 
 from flask import Flask, g
 from flask_babel import ngettext
-from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
 
 from portal.database import utcnow
-from portal.extensions import db
 from portal.i18n.routing import current_language
 from portal.web.public_url import absolute_url
 
@@ -39,14 +36,10 @@ def waiting_time(since: datetime) -> str:
     return ngettext("%(num)s day", "%(num)s days", hours // 24)
 
 
-def _unread_notifications() -> int:
-    if not (current_user and current_user.is_authenticated):
-        return 0
-    if "unread_notifications" not in g:
-        from portal.notifications.services import unread_count
-
-        g.unread_notifications = unread_count(db.session, current_user.id)
-    return g.unread_notifications
+def frame_unavailable() -> bool:
+    """True on the 503 page: the frame (header, menus) may then not touch the database. Each
+    feature adds its own values to the frame with ``@bp.app_context_processor``."""
+    return bool(g.get("database_unavailable"))
 
 
 def init_app(app: Flask) -> None:
@@ -61,18 +54,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def frame() -> dict:
-        from portal.institutions.views import pending_request_count
-        from portal.taxonomy.models import Center
-
-        if g.get("database_unavailable"):
-            # The 503 page: nothing here may touch the database.
-            return {"header_centers": [], "lang": current_language(), "pending_members": 0,
-                    "unread_notifications": 0}
-        if "header_centers" not in g:
-            g.header_centers = db.session.scalars(select(Center).order_by(Center.position)).all()
-        return {
-            "header_centers": g.header_centers,
-            "lang": current_language(),
-            "pending_members": pending_request_count(current_user) if current_user else 0,
-            "unread_notifications": _unread_notifications(),
-        }
+        return {"lang": current_language()}

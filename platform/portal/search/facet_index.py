@@ -29,10 +29,10 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, S
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from portal.listings.search_params import SearchParams
+from portal.search.search_params import SearchParams
 from portal.thesaurus.annotator import Annotator
 from portal.thesaurus.concepts import Thesaurus
-from portal.listings.relevance import score_tiers
+from portal.search.relevance import score_tiers
 from portal.search.query import Alternative
 from portal.search.ranking import TextMatches
 

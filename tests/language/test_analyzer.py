@@ -1,13 +1,10 @@
 """The analyzer: folding, words, CJK bigrams and stems. Pure, no database."""
 
-import ast
 import re
-from pathlib import Path
 
 import pytest
 
-import portal.search
-from portal.search.analyzer import (
+from portal.language.analyzer import (
     MAX_TOKEN_LENGTH,
     STEM_MARKER,
     UZBEK_APOSTROPHE,
@@ -113,18 +110,3 @@ def test_very_long_words_are_cut():
 def test_join_tokens_is_sorted_single_spaced():
     assert join_tokens(["b", "a", "b"]) == "a b"
     assert join_tokens([]) == ""
-
-
-@pytest.mark.parametrize("module", ["analyzer", "query", "ranking"])
-def test_pure_modules_import_neither_flask_nor_sqlalchemy(module):
-    # (Importing ``portal`` itself loads Flask, so the check reads the module's own imports.)
-    source = Path(portal.search.__file__).with_name(f"{module}.py").read_text(encoding="utf-8")
-    imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module or "")
-    assert not {name for name in imported if name.split(".")[0] in {"flask", "sqlalchemy"}}
-    assert {name for name in imported if name.startswith("portal")} <= {"portal.search.analyzer", "portal.search.query",
-                                                                          "portal.search.scripts", "portal.search.turkic"}

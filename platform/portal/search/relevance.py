@@ -24,7 +24,7 @@ from portal.search.ranking import (
 )
 
 if TYPE_CHECKING:
-    from portal.listings.facet_index import FacetIndex
+    from portal.search.facet_index import FacetIndex
 
 #: A query of this many required terms that no listing has all of shows those lacking one; a
 #: shorter one shows nothing (two words that never meet are a real "no result").

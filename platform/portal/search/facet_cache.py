@@ -1,5 +1,5 @@
 """The facet index of each app process, kept in step with the database through the change
-log of ``search.state``: a search first compares the index's token with the database's, then
+log of ``portal.changes``: a search first compares the index's token with the database's, then
 re-reads only the listings changed since, or rebuilds when that cannot be known. The
 database stays the only source of truth; a restart only costs one rebuild.
 """
@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from portal.database import utcnow
 from portal.institutions.models import Institution
-from portal.listings.facet_index import FacetIndex, ListingFacts, timestamp
+from portal.search.facet_index import FacetIndex, ListingFacts, timestamp
 from portal.listings.models import Listing, ListingStatus, ListingTranslation, listing_topics
-from portal.search.analyzer import texts_tokens
-from portal.search.state import FollowingIndexes
+from portal.language.analyzer import texts_tokens
+from portal.changes.following import FollowingIndexes
 from portal.subjects.services import current_thesaurus_and_annotator, listing_concept_keys
 from portal.taxonomy.models import Center, Topic
 

@@ -3,7 +3,7 @@
 None of these languages has a Snowball stemmer. Their words take case, plural and possessive
 endings in vowel-harmony variants (``суаруды``, ``suwaryşy``, ``sugʻorishni``); a search or a
 thesaurus label must meet the word whatever ending it wears. ``turkic_stem`` works on the
-plain Latin skeleton (``portal.search.scripts``), so Cyrillic and Latin spellings of a word get
+plain Latin skeleton (``portal.language.scripts``), so Cyrillic and Latin spellings of a word get
 one stem, and strips up to three endings from the end while a stem of ``MIN_STEM`` letters
 remains. A final voiced consonant is then devoiced, since Turkic stems alternate there
 (Turkmen ``kitap`` / ``kitaby``, ``ýürek`` / ``ýüregi``, Kazakh ``бақ`` / ``бағы``).
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from portal.search.scripts import skeleton
+from portal.language.scripts import skeleton
 
 MIN_STEM = 3
 MAX_STRIPS = 3

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.database import utcnow
-from portal.listings.facet_cache import current_index
-from portal.listings.facet_index import FacetIndex
+from portal.search.facet_cache import current_index
+from portal.search.facet_index import FacetIndex
 from portal.listings.models import Listing
-from portal.listings.search_params import SearchParams
+from portal.search.search_params import SearchParams
 from portal.search.index import text_matches
 from portal.search.query import MAX_QUERY_CHARACTERS, QueryTerm, parse_query
 

@@ -9,8 +9,8 @@ SQLite's unicode61 tokenizer and PostgreSQL's ``array_to_tsvector`` keep it whol
 * ``光`` and ``光伏`` – Chinese (CJK) text as single characters plus overlapping bigrams, as
   Lucene's CJK analyzer does, since the text has no spaces to split words at;
 * ``ozbekiston`` – a word's plain Latin skeleton when it differs from the word, so Cyrillic
-  and Latin spellings of Uzbek and Kazakh meet (``portal.search.scripts``);
-* ``~~stem`` – the Turkic stem (``portal.search.turkic``) of a word of a Kazakh, Kyrgyz, Tajik,
+  and Latin spellings of Uzbek and Kazakh meet (``portal.language.scripts``);
+* ``~~stem`` – the Turkic stem (``portal.language.turkic``) of a word of a Kazakh, Kyrgyz, Tajik,
   Turkmen or Uzbek text, or of a keyword: a query word meets it whatever ending either wears,
   even when the stem itself changes (Turkmen ``kitap`` / ``kitaby``), which a prefix cannot.
 """
@@ -26,8 +26,8 @@ from functools import lru_cache
 import snowballstemmer
 from snowballstemmer.basestemmer import BaseStemmer
 
-from portal.search.scripts import skeleton
-from portal.search.turkic import turkic_stem
+from portal.language.scripts import skeleton
+from portal.language.turkic import turkic_stem
 
 STEM_MARKER = "~"
 TURKIC_STEM_MARKER = "~~"
@@ -138,11 +138,11 @@ def stem_token(word: str, language: str | None) -> str | None:
     algorithm = STEMMERS_BY_LANGUAGE.get(language, {}).get(script_of(word) or "")
     if algorithm is None:
         return None
-    return STEM_MARKER + _stem(algorithm, word)
+    return STEM_MARKER + snowball_stem(algorithm, word)
 
 
 @lru_cache(maxsize=200_000)
-def _stem(algorithm: str, word: str) -> str:
+def snowball_stem(algorithm: str, word: str) -> str:
     # Vocabulary repeats a lot across listings, so the cache does most of the work on a rebuild.
     if algorithm == "english":
         word = _without_possessive(word)

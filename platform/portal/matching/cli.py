@@ -1,0 +1,33 @@
+"""``flask listings match``: every listing's suggested partners at once (nightly, after an import),
+and ``--follow`` for a matching-only worker (registered on the listings' command group)."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from portal.changes.log import Followed, current_token
+from portal.extensions import db
+from portal.listings.cli import listings_cli
+from portal.matching.follow import rematch_changed
+from portal.matching.store import refresh_all
+
+
+@listings_cli.command("match")
+@click.option("--follow", is_flag=True, help="Then keep taking in every change (with MATCHING_IN_REQUESTS=0).")
+@click.option("--interval", type=float, default=3.0, show_default=True, help="Seconds between looks for changes.")
+def match_listings(follow: bool, interval: float) -> None:
+    """Recompute every public listing's suggested partners (nightly, or after an import); with
+    --follow, stay and compute them for each listing published or changed from then on."""
+    count = refresh_all(db.session)
+    followed = Followed(current_token(db.session))
+    db.session.commit()
+    click.echo(f"suggested partners computed for {count} listings")
+    while follow:
+        time.sleep(interval)
+        followed, updated = rematch_changed(db.session, followed)
+        if updated:
+            click.echo(f"suggested partners updated for {updated} listings")
+        db.session.commit()
+        db.session.remove()  # a fresh transaction (and snapshot) for the next look

@@ -1,0 +1,18 @@
+from flask import Blueprint, g
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.taxonomy.models import Center
+from portal.web.templating import frame_unavailable
+
+bp = Blueprint("taxonomy", __name__, template_folder="templates")
+
+
+@bp.app_context_processor
+def frame_values() -> dict:
+    """The three centers in every page's header."""
+    if frame_unavailable():
+        return {"header_centers": []}
+    if "header_centers" not in g:
+        g.header_centers = db.session.scalars(select(Center).order_by(Center.position)).all()
+    return {"header_centers": g.header_centers}
