@@ -26,8 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from portal.accounts.models import MembershipStatus, Role, User, normalize_email
-from portal.accounts.roles import grant_moderation
+from portal.users.models import MembershipStatus, Role, User, normalize_email
+from portal.users.roles import grant_moderation
 from portal.database import utcnow
 from portal.institutions.models import Institution, InstitutionType, VerificationStatus
 from portal.listings.models import (Direction, FundingStatus, IPStatus, Listing, ListingKind,

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from portal.accounts.models import MembershipStatus, User
+from portal.users.models import MembershipStatus, User
 from portal.institutions.models import Institution, VerificationStatus
 from tests.support.factories import PASSWORD
 from tests.support.web import last_email, link_in
@@ -134,7 +134,7 @@ def test_tampered_and_foreign_tokens_get_a_friendly_page(browser, db_session, ma
         assert response.status_code == 400
         assert "This link does not work" in response.get_data(as_text=True)
     # A confirmation token is not a reset token.
-    from portal.accounts.views import account_service
+    from portal.accounts.auth import account_service
 
     with browser.client.application.test_request_context():
         token = account_service().confirmation_token(user)

@@ -14,7 +14,7 @@ import re
 import pytest
 from sqlalchemy import inspect, select, text
 
-from portal.accounts.models import Role
+from portal.users.models import Role
 from portal.interests.models import Interest
 from portal.listings.models import ListingStatus
 from portal.moderation.models import ListingReport, ReportReason

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.accounts.models import Role
+from portal.users.models import Role
 from portal.listings.models import ListingStatus
 from tests.support.factories import PASSWORD
 

@@ -3,7 +3,7 @@ could verify any institution. The rules are in portal/moderation/policy.py and t
 
 from __future__ import annotations
 
-from portal.accounts.models import Role
+from portal.users.models import Role
 from portal.institutions.models import Institution
 from portal.listings.models import ListingStatus
 from tests.support.factories import PASSWORD

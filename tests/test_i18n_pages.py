@@ -11,7 +11,7 @@ import pytest
 from babel import Locale
 from babel.messages.pofile import read_po
 
-from portal.accounts.models import Role
+from portal.users.models import Role
 from portal.i18n.languages import LANGUAGES
 from portal.listings.models import ListingStatus
 from tests.support.factories import PASSWORD
@@ -202,7 +202,7 @@ def test_form_messages_in_the_page_language(client, site):
 
 
 def test_emails_are_written_in_the_recipients_language(browser, db_session, site):
-    from portal.accounts.models import User
+    from portal.users.models import User
 
     owner = db_session.get(User, site["owner"].id)
     owner.preferred_language = "tg"

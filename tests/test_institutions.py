@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.accounts.models import MembershipStatus
+from portal.users.models import MembershipStatus
 from tests.support.factories import PASSWORD
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import User
+from portal.users.models import User
 from portal.interests.models import Interest, InterestStatus, Outcome
 from portal.interests.services import DAILY_LIMIT
 from tests.support.factories import PASSWORD

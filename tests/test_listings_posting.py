@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.accounts.models import Role
+from portal.users.models import Role
 from portal.database import utcnow
 from portal.listings.models import Listing, ListingKind, ListingStatus
 from tests.support.factories import PASSWORD

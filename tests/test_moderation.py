@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.models import Role
+from portal.users.models import Role
 from portal.database import utcnow
 from portal.institutions.models import VerificationStatus
 from portal.listings.models import ListingStatus
@@ -251,7 +251,7 @@ def test_admin_log_dashboard_and_scopes(browser, db_session, make, world):
     assert "Logged item" not in browser.get("/en/moderation/log?action=rejected").get_data(as_text=True)
     browser.submit("/en/moderation/moderators", {"email": "member@example.org", "centers": ["education-exchange"],
                                                  "grant": "y"})
-    from portal.accounts.models import User
+    from portal.users.models import User
 
     member = db_session.scalar(select(User).where(User.email == "member@example.org"))
     db_session.refresh(member)

@@ -52,7 +52,7 @@ def test_exactly_one_of_two_simultaneous_decisions_wins(committed_app):
             # at BEGIN, so opening one first would make the approval wait for the rejection.
             first_updated.wait(10)
         with Session(engine, expire_on_commit=False) as session:
-            from portal.accounts.models import User
+            from portal.users.models import User
 
             moderator = session.get(User, moderators[decision])
             listing = session.get(Listing, listing_id)

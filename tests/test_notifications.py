@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from portal.accounts.models import User
+from portal.users.models import User
 from portal.interests.models import Interest
 from portal.mail.models import OutboxMessage
 from portal.notifications.kinds import Frequency, Kind, digest_period

@@ -105,7 +105,7 @@ def test_healthz_checks_the_database(client, db_session):
 
 
 def test_only_admins_read_the_outbox(browser, db_session, make):
-    from portal.accounts.models import Role
+    from portal.users.models import Role
 
     make.user("member@example.org")
     make.user("admin@example.org", role=Role.ADMIN)

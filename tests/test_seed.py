@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
-from portal.accounts.models import MembershipStatus, Role, User, moderator_scopes
+from portal.users.models import MembershipStatus, Role, User, moderator_scopes
 from portal.database import utcnow
 from portal.i18n.languages import FOCUS_COUNTRIES, LANGUAGES
 from portal.institutions.models import Institution

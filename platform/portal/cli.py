@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from portal.accounts.models import Role, User, normalize_email
+from portal.users.models import Role, User, normalize_email
 from portal.config import SETTINGS
 from portal.extensions import db
 from portal.migrations import alembic_config
@@ -77,7 +77,7 @@ def _user(email: str) -> User:
 @click.option("--password", help="Prompted for when omitted; use - to generate one.")
 def create_admin(email: str, name: str, password: str | None) -> None:
     """Create an administrator (or promote an existing account)."""
-    from portal.accounts.views import account_service
+    from portal.accounts.auth import account_service
     from portal.database import utcnow
 
     service = account_service()
@@ -115,7 +115,7 @@ def _centers(slugs: tuple[str, ...]) -> list[Center]:
 @click.argument("centers", nargs=-1, required=True)
 def grant_moderator(email: str, centers: tuple[str, ...]) -> None:
     """Let EMAIL moderate the CENTERS (slugs)."""
-    from portal.accounts.roles import grant_moderation
+    from portal.users.roles import grant_moderation
 
     user = _user(email)
     grant_moderation(user, _centers(centers))
@@ -129,7 +129,7 @@ def grant_moderator(email: str, centers: tuple[str, ...]) -> None:
 @click.option("--all", "revoke_all", is_flag=True, help="Revoke every center.")
 def revoke_moderator(email: str, centers: tuple[str, ...], revoke_all: bool) -> None:
     """Stop EMAIL moderating CENTERS (or --all)."""
-    from portal.accounts.roles import revoke_moderation
+    from portal.users.roles import revoke_moderation
 
     user = _user(email)
     if not centers and not revoke_all:

@@ -1,6 +1,6 @@
 """Imports every feature's models so that ``Base.metadata`` is complete (Alembic, tests)."""
 
-from portal.accounts.models import User, moderator_scopes  # noqa: F401
+from portal.users.models import User, moderator_scopes  # noqa: F401
 from portal.database import Base  # noqa: F401
 from portal.institutions.models import Institution  # noqa: F401
 from portal.interests.models import InstitutionBlock, Interest, InterestMessage  # noqa: F401

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from portal.accounts.models import MembershipStatus, Role, User
-from portal.accounts.roles import grant_moderation
+from portal.users.models import MembershipStatus, Role, User
+from portal.users.roles import grant_moderation
 from portal.database import utcnow
 from portal.i18n.languages import LANGUAGES
 from portal.institutions.models import Institution, InstitutionType, VerificationStatus

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, flash, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from portal.accounts import sessions
-from portal.accounts.models import User
+from portal.accounts.services import AccountService
+from portal.accounts.tokens import EmailTokens
+from portal.users.models import User
 from portal.extensions import db, login_manager
+
+
+def account_service() -> AccountService:
+    """The account service with this app's secret, token lifetime and password hashing."""
+    config = current_app.config
+    tokens = EmailTokens(config["SECRET_KEY"], config["TOKEN_MAX_AGE_SECONDS"])
+    return AccountService(db.session, tokens, config["PASSWORD_HASH_METHOD"])
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts.models import User, normalize_email
+from portal.users.models import User, normalize_email
 from portal.accounts.tokens import EmailTokens, TokenInvalid
 from portal.database import utcnow
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User, UserSession
+from portal.users.models import User, UserSession
 from portal.database import utcnow
 
 

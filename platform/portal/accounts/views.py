@@ -20,12 +20,14 @@ from portal.accounts.forms import (
     ResetPasswordForm,
 )
 from portal.accounts import sessions
+from portal.accounts.auth import account_service
 from portal.accounts.services import AccountService, EmailTaken, NewAccount, WrongPassword
 from portal.accounts.tokens import EmailTokens, TokenExpired, TokenInvalid
 from portal.extensions import db
 from portal.i18n.forms import PortalForm, options
 from portal.i18n.routing import current_language
 from portal.institutions.models import Institution
+from portal.institutions.forms import institution_choices
 from portal.institutions.services import InstitutionService
 from portal.mail.service import send_to_user
 from portal.saved_searches.services import of_user as saved_searches_of
@@ -34,21 +36,6 @@ from portal.web.navigation import redirect_next
 from portal.web.security import csrf_checked_by_form
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
-
-
-def account_service() -> AccountService:
-    config = current_app.config
-    tokens = EmailTokens(config["SECRET_KEY"], config["TOKEN_MAX_AGE_SECONDS"])
-    return AccountService(db.session, tokens, config["PASSWORD_HASH_METHOD"])
-
-
-def institution_choices() -> list:
-    from portal.i18n.languages import country_name
-
-    rows = db.session.execute(select(Institution.id, Institution.name, Institution.country)
-                              .order_by(Institution.name)).all()
-    return options([(0, _("Choose your institution"))] + [
-        (row.id, f"{row.name} ({country_name(row.country, current_language())})") for row in rows])
 
 
 def send_confirmation(user) -> None:  # noqa: ANN001

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from portal.i18n.forms import PortalForm, PortalSubform, options
-from portal.i18n.languages import country_choices
-from portal.institutions.models import INSTITUTION_TYPE_LABELS, InstitutionType
+from portal.extensions import db
+from portal.i18n.languages import country_choices, country_name
+from portal.i18n.routing import current_language
+from portal.institutions.models import INSTITUTION_TYPE_LABELS, Institution, InstitutionType
 from portal.institutions.services import InstitutionDetails
 
 
@@ -52,3 +56,11 @@ class JoinInstitutionForm(PortalForm):
 
 class ActionForm(PortalForm):
     """A button that changes state: carries only the CSRF token."""
+
+
+def institution_choices() -> list:
+    """The institutions to choose from on the registration and join forms, with their country."""
+    rows = db.session.execute(select(Institution.id, Institution.name, Institution.country)
+                              .order_by(Institution.name)).all()
+    return options([(0, _("Choose your institution"))] + [
+        (row.id, f"{row.name} ({country_name(row.country, current_language())})") for row in rows])

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.changes.signals import announce_institution_changed
-from portal.accounts.models import MembershipStatus, Role, User
+from portal.users.models import MembershipStatus, Role, User
 from portal.institutions.models import Institution, InstitutionType
 
 

@@ -7,11 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from portal.accounts.models import MembershipStatus, User
-from portal.accounts.views import institution_choices
+from portal.users.models import MembershipStatus, User
 from portal.extensions import db
 from portal.i18n.languages import FOCUS_COUNTRIES
-from portal.institutions.forms import ActionForm, InstitutionForm, JoinInstitutionForm
+from portal.institutions.forms import ActionForm, InstitutionForm, JoinInstitutionForm, institution_choices
 from portal.institutions.models import Institution, InstitutionType
 from portal.institutions.services import (
     InstitutionService,

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User
+from portal.users.models import User
 from portal.database import utcnow
 from portal.interests.models import DeclineReason, InstitutionBlock, Interest, InterestMessage, InterestStatus, Outcome
 from portal.listings.models import Listing

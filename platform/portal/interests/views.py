@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from portal.accounts.models import User
+from portal.users.models import User
 from portal.extensions import db
 from portal.institutions.services import spokespeople
 from portal.interests.forms import DecisionForm, InterestForm, MessageForm, OutcomeForm

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.accounts.models import MembershipStatus
+from portal.users.models import MembershipStatus
 from portal.listings.models import Listing, ListingStatus
 from portal.moderation.policy import can_review_listing
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import MembershipStatus, Role, User
+from portal.users.models import MembershipStatus, Role, User
 from portal.database import utcnow
 from portal.changes.signals import announce_listing_changed, announce_listing_published
 from portal.listings.models import (

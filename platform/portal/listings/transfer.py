@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from portal.accounts.models import User, normalize_email
+from portal.users.models import User, normalize_email
 from portal.database import utcnow
 from portal.i18n.languages import LANGUAGES, is_country_code
 from portal.institutions.models import Institution, InstitutionType

@@ -23,7 +23,7 @@ def detail(listing_id: int):
 
 def render_detail(listing: Listing, interest_form=None) -> str:  # noqa: ANN001
     """The listing page; ``interest_form`` carries a rejected expression of interest back."""
-    from portal.accounts.roles import can_moderate
+    from portal.users.roles import can_moderate
     from portal.listings.services import can_edit_listing
     from portal.matching.labels import describe
     from portal.matching.store import suggested_partners

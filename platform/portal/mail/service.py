@@ -11,7 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User
+from portal.users.models import User
 from portal.database import utcnow
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
 from portal.mail.models import DeliveryStatus, OutboxMessage

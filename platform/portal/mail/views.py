@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
-from portal.accounts.permissions import admin_required
+from portal.users.permissions import admin_required
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.web.navigation import get_or_404

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.models import User, normalize_email
-from portal.accounts.roles import grant_moderation, revoke_moderation
+from portal.users.models import User, normalize_email
+from portal.users.roles import grant_moderation, revoke_moderation
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n.forms import options

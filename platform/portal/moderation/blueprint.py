@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
-from portal.accounts.models import Role
+from portal.users.models import Role
 
 bp = Blueprint("moderation", __name__, template_folder="templates")
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.database import Base, db_enum, utcnow
 
 if TYPE_CHECKING:
-    from portal.accounts.models import User
+    from portal.users.models import User
     from portal.interests.models import Interest
     from portal.listings.models import Listing
 

@@ -7,7 +7,7 @@ from functools import partial
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.accounts.models import User
+from portal.users.models import User
 from portal.extensions import db
 from portal.institutions.services import spokespeople
 from portal.listings.models import Listing

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from portal.accounts.models import Role
+from portal.users.models import Role
 from portal.listings.models import Listing, ListingStatus
 
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from portal.accounts.roles import can_moderate
+from portal.users.roles import can_moderate
 from portal.extensions import db
 from portal.institutions.models import Institution, VerificationStatus
 from portal.institutions.services import spokespeople

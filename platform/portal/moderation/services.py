@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Role, User
-from portal.accounts.roles import can_moderate
+from portal.users.models import Role, User
+from portal.users.roles import can_moderate
 from portal.database import utcnow
 from portal.changes.signals import announce_listing_changed, announce_listing_published
 from portal.listings.models import Listing, ListingStatus

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.accounts.models import User
+from portal.users.models import User
 from portal.database import utcnow
 from portal.extensions import db
 from portal.interests.models import Interest

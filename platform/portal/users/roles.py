@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from portal.accounts.models import Role, User
+from portal.users.models import Role, User
 from portal.taxonomy.models import Center
 
 
