@@ -57,26 +57,31 @@ def _connect_receivers() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    # Every module that adds routes, template globals or page sections is imported before
+    # any blueprint is registered: some add routes to another feature's blueprint (the search
+    # pages, the interest report), keeping their addresses and endpoint names.
     from portal.accounts.views import bp as accounts
+    from portal.api.views import bp as api
     from portal.feeds.views import bp as feeds
     from portal.i18n.routing import register_localized
-    from portal.interests.views import bp as interests
     from portal.institutions.views import bp as institutions
-    from portal.listings import authoring, home, views  # noqa: F401 - routes register on the blueprints
-    from portal.search import views as search_views  # noqa: F401 - routes on the listings and taxonomy blueprints
+    from portal.interests import views as interests_views  # noqa: F401
+    from portal.interests.blueprint import bp as interests
+    from portal.listings import authoring, home, views  # noqa: F401
     from portal.listings.blueprint import bp as listings
     from portal.mail.views import bp as mail
-    from portal.moderation import admin, reports, views as moderation_views  # noqa: F401 - routes
+    from portal.matching.views import bp as matching
+    from portal.moderation import admin, reports, views as moderation_views  # noqa: F401
     from portal.moderation.blueprint import bp as moderation
     from portal.notifications.views import bp as notifications
     from portal.saved_searches.views import bp as saved_searches
+    from portal.search import views as search_views  # noqa: F401
     from portal.subjects.views import bp as subjects
     from portal.taxonomy.blueprint import bp as taxonomy
     from portal.web.views import bp as web
     from portal.web.views import root
 
-    from portal.api.views import bp as api
-
+    app.register_blueprint(matching)  # templates only
     app.register_blueprint(root)
     app.register_blueprint(api, url_prefix="/api/v1")
     register_localized(app, web)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -20,20 +20,21 @@ from portal.interests.services import (
     NotAllowed,
     TooMany,
     acting_institution_id,
+    can_express_interest,
     can_read,
     is_listing_side,
 )
 from portal.listings.models import Listing
-from portal.moderation.forms import ReportForm
-from portal.moderation.models import ReportReason
-from portal.moderation.services import ModerationService
 from portal.mail.service import send_to_user
 from portal.notifications.delivery import notify
 from portal.notifications.kinds import Kind
 from portal.web.navigation import get_or_404
 from portal.web.security import csrf_checked_by_form
+from portal.interests.blueprint import bp
+from portal.interests.pages import people, readable, render_thread
+from portal.listings.pages import render_detail
+from portal.web.sections import section
 
-bp = Blueprint("interests", __name__, template_folder="templates")
 
 SUBJECTS = {
     "received": _l("New interest in your listing"),
@@ -41,10 +42,6 @@ SUBJECTS = {
     "declined": _l("Your interest was declined"),
     "message": _l("New message about a listing"),
 }
-
-
-def _people(institution_id: int, involved: User | None = None) -> list[User]:
-    return spokespeople(db.session, institution_id, involved)
 
 
 KINDS = {"received": Kind.INTEREST_RECEIVED, "accepted": Kind.INTEREST_ANSWERED,
@@ -68,8 +65,6 @@ def express(listing_id: int):
     listing = get_or_404(Listing, listing_id)
     form = InterestForm()
     if not form.validate_on_submit():
-        from portal.listings.views import render_detail
-
         return render_detail(listing, interest_form=form)  # the message typed stays in the form
     try:
         interest = InterestService(db.session).express(current_user, listing, form.message.data.strip())
@@ -78,7 +73,7 @@ def express(listing_id: int):
         return redirect(url_for("listings.detail", listing_id=listing.id))
     except NotAllowed:
         abort(403)
-    _notify(_people(listing.institution_id, listing.author), "received", interest)
+    _notify(people(listing.institution_id, listing.author), "received", interest)
     flash(_("Your interest has been sent. You will be told when they answer."), "success")
     return redirect(url_for("interests.thread", interest_id=interest.id))
 
@@ -94,36 +89,17 @@ def inbox():
                            sent=service.sent(institution_id))
 
 
-def _readable(interest_id: int) -> Interest:
-    interest = get_or_404(Interest, interest_id)
-    if not can_read(current_user, interest):
-        abort(404)  # someone else's conversation: not even its existence is shown
-    return interest
-
-
 @bp.route("/<int:interest_id>")
 @login_required
 def thread(interest_id: int):
-    return _render_thread(_readable(interest_id))
-
-
-def _render_thread(interest: Interest, report_form: ReportForm | None = None) -> str:
-    accepted = interest.status == InterestStatus.ACCEPTED
-    listing_side = is_listing_side(current_user, interest)
-    return render_template(
-        "interests/thread.html", interest=interest, listing_side=listing_side,
-        report_form=report_form or (ReportForm() if listing_side else None),
-        decision_form=DecisionForm(), message_form=MessageForm(),
-        outcome_form=OutcomeForm(outcome=interest.outcome.value if interest.outcome else ""),
-        contacts={"listing": _people(interest.listing.institution_id, interest.listing.author),
-                  "sender": _people(interest.institution_id, interest.sender)} if accepted else None)
+    return render_thread(readable(interest_id))
 
 
 @bp.route("/<int:interest_id>/decide", methods=["POST"])
 @login_required
 @csrf_checked_by_form
 def decide(interest_id: int):
-    interest = _readable(interest_id)
+    interest = readable(interest_id)
     form = DecisionForm()
     if not form.validate_on_submit() or not (form.accept.data or form.decline.data):
         flash(_("This form has expired. Please check what you entered and send it again."), "error")
@@ -141,7 +117,7 @@ def decide(interest_id: int):
     except AlreadyDecided:
         flash(_("This interest has already been answered."), "info")
         return redirect(url_for("interests.thread", interest_id=interest.id))
-    _notify(_people(interest.institution_id, interest.sender), "accepted" if form.accept.data else "declined",
+    _notify(people(interest.institution_id, interest.sender), "accepted" if form.accept.data else "declined",
             interest)
     flash(_("Your answer has been sent."), "success")
     return redirect(url_for("interests.thread", interest_id=interest.id))
@@ -151,15 +127,15 @@ def decide(interest_id: int):
 @login_required
 @csrf_checked_by_form
 def write(interest_id: int):
-    interest = _readable(interest_id)
+    interest = readable(interest_id)
     form = MessageForm()
     if form.validate_on_submit():
         try:
             InterestService(db.session).write(current_user, interest, form.body.data.strip())
         except NotAllowed:
             abort(403)
-        other = (_people(interest.institution_id, interest.sender) if is_listing_side(current_user, interest)
-                 else _people(interest.listing.institution_id, interest.listing.author))
+        other = (people(interest.institution_id, interest.sender) if is_listing_side(current_user, interest)
+                 else people(interest.listing.institution_id, interest.listing.author))
         _notify(other, "message", interest)
     else:
         flash(_("Write a message."), "error")
@@ -170,7 +146,7 @@ def write(interest_id: int):
 @login_required
 @csrf_checked_by_form
 def outcome(interest_id: int):
-    interest = _readable(interest_id)
+    interest = readable(interest_id)
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
@@ -182,30 +158,21 @@ def outcome(interest_id: int):
     return redirect(url_for("interests.thread", interest_id=interest.id))
 
 
-@bp.route("/<int:interest_id>/report", methods=["POST"])
-@login_required
-@csrf_checked_by_form
-def report(interest_id: int):
-    """The listing's institution tells the moderators about an abusive expression of interest."""
-    interest = _readable(interest_id)
-    if not is_listing_side(current_user, interest):
-        abort(403)
-    form = ReportForm()
-    if not form.validate_on_submit():
-        return _render_thread(interest, report_form=form)  # what they wrote stays in the form
-    ModerationService(db.session).report(current_user, interest.listing, ReportReason(form.reason.data),
-                                         (form.text.data or "").strip(), interest=interest)
-    flash(_("Thank you. The moderators will look at your report."), "success")
-    return redirect(url_for("interests.thread", interest_id=interest.id))
-
-
 @bp.route("/<int:interest_id>/block", methods=["POST"])
 @login_required
 def block(interest_id: int):
-    interest = _readable(interest_id)
+    interest = readable(interest_id)
     try:
         InterestService(db.session).block(current_user, interest)
     except NotAllowed:
         abort(403)
     flash(_("%(name)s can no longer express interest in your listings.", name=interest.institution.name), "success")
     return redirect(url_for("interests.inbox"))
+
+
+@section("listing", "interests/_listing_section.html", order=10)
+def interest_section(listing: Listing, interest_form: InterestForm | None = None, **_facts: object) -> dict | None:
+    """The form to express interest, for members of other institutions who may."""
+    if interest_form is None and not can_express_interest(current_user, listing):
+        return None
+    return {"listing": listing, "form": interest_form or InterestForm()}

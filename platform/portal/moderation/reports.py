@@ -22,6 +22,11 @@ from portal.moderation.policy import can_verify_institution
 from portal.moderation.services import AlreadyDecided, ModerationService, moderated_center_ids
 from portal.web.navigation import get_or_404
 from portal.web.security import csrf_checked_by_form
+from portal.interests.blueprint import bp as interests_bp
+from portal.interests.models import Interest
+from portal.interests.pages import readable, render_thread
+from portal.interests.services import is_listing_side
+from portal.web.sections import section
 
 
 @bp.route("/report/<int:listing_id>", methods=["POST"])
@@ -142,3 +147,37 @@ def verify_institution(institution_id: int, action: str):
                                   lang_code=admin.preferred_language, _external=True))
     flash(_("The institution's administrators have been asked for details."), "success")
     return redirect(url_for("moderation.institutions"))
+
+
+@section("listing", "moderation/_listing_section.html", order=30)
+def report_section(listing: Listing, can_edit: bool = False, **_facts: object) -> dict | None:
+    """Signed-in readers may report a public listing they do not manage."""
+    if not (listing.is_public() and current_user.is_authenticated and not can_edit):
+        return None
+    return {"listing": listing, "form": ReportForm()}
+
+
+@interests_bp.route("/<int:interest_id>/report", methods=["POST"], endpoint="report")
+@login_required
+@csrf_checked_by_form
+def report_interest(interest_id: int):
+    """The listing's institution tells the moderators about an abusive expression of interest."""
+    interest = readable(interest_id)
+    if not is_listing_side(current_user, interest):
+        abort(403)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return render_thread(interest, report_form=form)  # what they wrote stays in the form
+    ModerationService(db.session).report(current_user, interest.listing, ReportReason(form.reason.data),
+                                         (form.text.data or "").strip(), interest=interest)
+    flash(_("Thank you. The moderators will look at your report."), "success")
+    return redirect(url_for("interests.thread", interest_id=interest.id))
+
+
+@section("interest", "moderation/_interest_section.html", order=30)
+def interest_report_section(interest: Interest, listing_side: bool = False,
+                            report_form: ReportForm | None = None, **_facts: object) -> dict | None:
+    """The listing's institution may report an abusive expression of interest."""
+    if not listing_side:
+        return None
+    return {"interest": interest, "form": report_form or ReportForm()}
