@@ -19,7 +19,7 @@ from portal.moderation.forms import MessageForm, ReportForm
 from portal.moderation.models import ListingReport, ReportReason, ReportStatus
 from portal.moderation.notifications import notify_author
 from portal.moderation.policy import can_verify_institution
-from portal.moderation.services import AlreadyDecided, ModerationService, moderated_center_ids
+from portal.moderation.services import AlreadyDecided, ModerationService, NotAllowed, moderated_center_ids
 from portal.web.navigation import get_or_404
 from portal.web.security import csrf_checked_by_form
 
@@ -33,8 +33,11 @@ def report(listing_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        ModerationService(db.session).report(current_user, listing, ReportReason(form.reason.data),
-                                             (form.text.data or "").strip())
+        try:
+            ModerationService(db.session).report(current_user, listing, ReportReason(form.reason.data),
+                                                 (form.text.data or "").strip())
+        except NotAllowed:  # its own institution (or an administrator) acts on it instead
+            abort(403)
         flash(_("Thank you. The moderators will look at your report."), "success")
     else:
         flash(_("Choose a reason."), "error")
