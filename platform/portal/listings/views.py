@@ -11,6 +11,7 @@ from portal.i18n.languages import LANGUAGES, country_name, is_country_code, lang
 from portal.i18n.routing import current_language
 from portal.listings.blueprint import bp
 from portal.listings.finder import find_listings
+from portal.listings.lifecycle import Action, allowed_actions, edits_are_reviewed
 from portal.listings.models import Direction, Listing, ListingKind
 from portal.listings.permissions import can_view_listing
 from portal.listings.queries import related_public
@@ -89,8 +90,6 @@ def detail(listing_id: int):
 
 def render_detail(listing: Listing, interest_form=None) -> str:  # noqa: ANN001
     """The listing page; ``interest_form`` carries a rejected expression of interest back."""
-    from portal.accounts.roles import can_moderate
-    from portal.listings.services import can_edit_listing
     from portal.matching.labels import describe
     from portal.matching.store import suggested_partners
     from portal.moderation.forms import ReportForm
@@ -100,17 +99,27 @@ def render_detail(listing: Listing, interest_form=None) -> str:  # noqa: ANN001
     language = requested if requested in listing.languages else current_language()
     content = listing.content_for(language)
     related = related_public(db.session, listing) if listing.is_public() else []
-    can_edit = can_edit_listing(current_user, listing)
-    reportable = listing.is_public() and current_user.is_authenticated and not can_edit
-    partners = suggested_partners(db.session, listing) if can_edit and listing.is_public() else []
+    actions = allowed_actions(current_user, listing)
+    manages = Action.MANAGE in actions
+    partners = suggested_partners(db.session, listing) if manages and listing.is_public() else []
     return render_template("listings/detail.html", listing=listing, content=content,
-                           shown_language=content.language, can_edit=can_edit,
+                           shown_language=content.language, actions=actions,
                            partners=partners, describe=describe,
-                           interest_form=interest_form or _interest_form(listing),
-                           can_moderate_listing=can_moderate(current_user, listing.center),
-                           pending_revision=open_revision(db.session, listing.id) if can_edit else None,
-                           report_form=ReportForm() if reportable else None,
+                           interest_form=interest_form or _interest_form(actions),
+                           pending_revision=open_revision(db.session, listing.id) if manages else None,
+                           report_form=ReportForm() if Action.REPORT in actions else None,
                            related=related)
+
+
+@bp.app_template_global()
+def listing_actions(listing: Listing) -> frozenset[Action]:
+    """What the current user may do with ``listing`` now: the buttons a page shows."""
+    return allowed_actions(current_user, listing)
+
+
+@bp.app_template_global()
+def listing_edits_reviewed(listing: Listing) -> bool:
+    return edits_are_reviewed(listing)
 
 
 @bp.app_template_global()
@@ -132,8 +141,7 @@ def partner_role_labels(values: list[str]) -> str:
     return ", ".join(str(PARTNER_ROLE_LABELS[PartnerRole(v)]) for v in values if v in PartnerRole._value2member_map_)
 
 
-def _interest_form(listing: Listing):  # noqa: ANN202
+def _interest_form(actions: frozenset[Action]):  # noqa: ANN202
     from portal.interests.forms import InterestForm
-    from portal.interests.services import can_express_interest
 
-    return InterestForm() if can_express_interest(current_user, listing) else None
+    return InterestForm() if Action.EXPRESS_INTEREST in actions else None
