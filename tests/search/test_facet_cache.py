@@ -69,7 +69,7 @@ def test_an_institution_moving_country_moves_its_listings_facet(db_session, make
     details = InstitutionDetails(**{**{key: getattr(institution, key) for key in InstitutionDetails.__annotations__},
                                     "country": "KG"})
     InstitutionService(db_session).update(admin, institution, details)
-    db_session.flush()
+    db_session.commit()  # its listings are announced as changed once the change is committed
     assert _ids(db_session, countries=("KZ",)) == []
     assert _ids(db_session, countries=("KG",)) == [listing.id]
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal.users.models import User
 from portal.database import utcnow
 from portal.interests.models import DeclineReason, InstitutionBlock, Interest, InterestMessage, InterestStatus, Outcome
+from portal.listings import lifecycle
 from portal.listings.models import Listing
 
 DAILY_LIMIT = 10  # expressions of interest per user per 24 hours: enough for real work, not for spam
@@ -33,9 +34,8 @@ def acting_institution_id(user: User) -> int | None:
 
 
 def can_express_interest(user: User, listing: Listing) -> bool:
-    institution_id = acting_institution_id(user)
-    return (institution_id is not None and institution_id != listing.institution_id and listing.is_public()
-            and user.email_confirmed)
+    """A member of another institution, with a confirmed email, while the listing is public."""
+    return lifecycle.can(user, lifecycle.Action.EXPRESS_INTEREST, listing)
 
 
 def is_listing_side(user: User, interest: Interest) -> bool:

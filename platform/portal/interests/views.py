@@ -20,10 +20,10 @@ from portal.interests.services import (
     NotAllowed,
     TooMany,
     acting_institution_id,
-    can_express_interest,
     can_read,
     is_listing_side,
 )
+from portal.listings.lifecycle import Action
 from portal.listings.models import Listing
 from portal.mail.service import send_to_user
 from portal.notifications.delivery import notify
@@ -171,8 +171,9 @@ def block(interest_id: int):
 
 
 @section("listing", "interests/_listing_section.html", order=10)
-def interest_section(listing: Listing, interest_form: InterestForm | None = None, **_facts: object) -> dict | None:
+def interest_section(listing: Listing, actions: frozenset[Action], interest_form: InterestForm | None = None,
+                     **_facts: object) -> dict | None:
     """The form to express interest, for members of other institutions who may."""
-    if interest_form is None and not can_express_interest(current_user, listing):
+    if interest_form is None and Action.EXPRESS_INTEREST not in actions:
         return None
     return {"listing": listing, "form": interest_form or InterestForm()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -10,9 +10,11 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.i18n.languages import LANGUAGES
 from portal.i18n.routing import current_language
+from portal.listings import lifecycle
 from portal.listings.blueprint import bp
 from portal.listings.forms import ListingForm, TranslationForm
-from portal.listings.models import Listing, ListingStatus
+from portal.listings.lifecycle import Action
+from portal.listings.models import Listing
 from portal.listings.services import (
     InvalidTransition,
     ListingService,
@@ -33,11 +35,23 @@ def _listing_form(**kwargs) -> ListingForm:  # noqa: ANN003
     return ListingForm(centers=list(centers), topics=list(topics), **kwargs)
 
 
-def _editable_listing(listing_id: int) -> Listing:
+def _managed_listing(listing_id: int) -> Listing:
     listing = get_or_404(Listing, listing_id)
     if not can_edit_listing(current_user, listing):
         abort(404 if not listing.is_public() else 403)
     return listing
+
+
+def _not_now(listing: Listing, action: Action) -> Response | None:
+    """Back to the listing's page, saying why, when its status does not allow ``action``."""
+    if lifecycle.can(current_user, action, listing):
+        return None
+    flash(_not_now_message(listing), "error")
+    return redirect(url_for("listings.detail", listing_id=listing.id))
+
+
+def _not_now_message(listing: Listing) -> str:
+    return _("This is not possible while the listing is “%(status)s”.", status=listing.status.label)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -63,7 +77,9 @@ def create():
 @login_required
 @csrf_checked_by_form
 def edit(listing_id: int):
-    listing = _editable_listing(listing_id)
+    listing = _managed_listing(listing_id)
+    if (refused := _not_now(listing, Action.EDIT)) is not None:
+        return refused
     revision = open_revision(db.session, listing.id)
     form = _listing_form()
     if request.method == "GET":
@@ -74,12 +90,12 @@ def edit(listing_id: int):
         service = ListingService(db.session)
         try:
             service.update(current_user, listing, form.draft())
-            if form.submit.data and listing.status in RESUBMITTABLE:
+            if form.submit.data and lifecycle.can(current_user, Action.SUBMIT, listing):
                 service.submit(current_user, listing)
         except InvalidTransition:
             flash(_("This listing cannot be changed in its current state."), "error")
         else:
-            if listing.status == ListingStatus.PUBLISHED:
+            if lifecycle.edits_are_reviewed(listing):
                 flash(_("Your changes have been sent for review. The published version stays online "
                         "until a moderator approves them."), "success")
             else:
@@ -92,7 +108,9 @@ def edit(listing_id: int):
 @login_required
 @csrf_checked_by_form
 def translate(listing_id: int, language: str):
-    listing = _editable_listing(listing_id)
+    listing = _managed_listing(listing_id)
+    if (refused := _not_now(listing, Action.TRANSLATE)) is not None:
+        return refused
     revision = open_revision(db.session, listing.id)
     shown = preview(db.session, listing, revision.content) if revision else listing
     existing = shown.translation(language)
@@ -103,7 +121,7 @@ def translate(listing_id: int, language: str):
         except InvalidTransition:
             flash(_("This listing cannot be changed in its current state."), "error")
         else:
-            flash(_("The translation has been saved.") if listing.status != ListingStatus.PUBLISHED else
+            flash(_("The translation has been saved.") if not lifecycle.edits_are_reviewed(listing) else
                   _("Your changes have been sent for review. The published version stays online "
                     "until a moderator approves them."), "success")
             return redirect(url_for("listings.detail", listing_id=listing.id, version=language))
@@ -114,7 +132,9 @@ def translate(listing_id: int, language: str):
 @bp.route("/<int:listing_id>/translations/<lang:language>/delete", methods=["POST"])
 @login_required
 def delete_translation(listing_id: int, language: str):
-    listing = _editable_listing(listing_id)
+    listing = _managed_listing(listing_id)
+    if (refused := _not_now(listing, Action.TRANSLATE)) is not None:
+        return refused
     try:
         ListingService(db.session).delete_translation(current_user, listing, language)
     except InvalidTransition:
@@ -129,7 +149,6 @@ _ACTIONS = {
     "withdraw": (ListingService.withdraw, lambda: _("The listing has been withdrawn. It is no longer public.")),
     "renew": (ListingService.renew, lambda: _("The listing stays open for another twelve months.")),
 }
-RESUBMITTABLE = (ListingStatus.DRAFT, ListingStatus.CHANGES_REQUESTED, ListingStatus.REJECTED)
 
 
 @bp.route("/<int:listing_id>/<any(submit, withdraw, renew):action>", methods=["POST"])
@@ -142,7 +161,7 @@ def change_status(listing_id: int, action: str):
     except NotAllowed:
         abort(403)
     except InvalidTransition:
-        flash(_("This is not possible while the listing is “%(status)s”.", status=listing.status.label), "error")
+        flash(_not_now_message(listing), "error")
     else:
         flash(message(), "success")
     return redirect(url_for("listings.detail", listing_id=listing.id))

@@ -9,10 +9,9 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.i18n.routing import current_language
 from portal.moderation.services import open_revision
+from portal.listings.lifecycle import Action, allowed_actions
 from portal.listings.models import Listing
 from portal.listings.queries import related_public
-from portal.listings.services import can_edit_listing
-from portal.users.roles import can_moderate
 from portal.web.sections import sections
 
 
@@ -22,10 +21,10 @@ def render_detail(listing: Listing, **answers: object) -> str:
     requested = request.args.get("version")
     language = requested if requested in listing.languages else current_language()
     content = listing.content_for(language)
-    can_edit = can_edit_listing(current_user, listing)
+    actions = allowed_actions(current_user, listing)
+    manages = Action.MANAGE in actions
     return render_template(
         "listings/detail.html", listing=listing, content=content, shown_language=content.language,
-        can_edit=can_edit, can_moderate_listing=can_moderate(current_user, listing.center),
-        pending_revision=open_revision(db.session, listing.id) if can_edit else None,
+        actions=actions, pending_revision=open_revision(db.session, listing.id) if manages else None,
         related=related_public(db.session, listing) if listing.is_public() else [],
-        page_sections=sections("listing", listing=listing, can_edit=can_edit, **answers))
+        page_sections=sections("listing", listing=listing, actions=actions, **answers))

@@ -1,8 +1,9 @@
-"""Listing lifecycle: create, edit, translate, submit, publish, withdraw, renew.
+"""Listing changes: create, edit, translate, submit, withdraw, renew.
 
 Plain Python: the acting user and the session are passed in; views commit. Every change
 that alters what search or matching see is announced (``portal.changes``), and the search
-index, the subjects and the suggestions follow once the transaction has committed.
+index, the subjects and the suggestions follow once the transaction has committed. Which change
+is possible in which status, and for whom, is ``portal.listings.lifecycle``'s table.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from portal.users.models import MembershipStatus, Role, User
+from portal.users.models import User
 from portal.database import utcnow
 from portal.changes.signals import announce_listing_changed, announce_listing_published
+from portal.listings import lifecycle
+from portal.listings.lifecycle import Action, Refusal
 from portal.listings.models import (
     Direction,
     FundingStatus,
@@ -80,11 +83,9 @@ def default_expiry(today: date) -> date:
 
 
 def can_edit_listing(user: User, listing: Listing) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.institution_id == listing.institution_id and user.membership_status == MembershipStatus.ACTIVE
+    """Whether ``user`` manages ``listing`` (its institution, or an administrator past the draft
+    stage); what they may do with it depends on its status (``lifecycle``)."""
+    return lifecycle.can(user, Action.MANAGE, listing)
 
 
 def can_post(user: User) -> bool:
@@ -96,11 +97,14 @@ def end_of_day(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=utcnow().tzinfo)
 
 
-# States in which the author edits the listing itself (nobody else sees it yet).
-FREELY_EDITABLE = (ListingStatus.DRAFT, ListingStatus.SUBMITTED, ListingStatus.CHANGES_REQUESTED,
-                   ListingStatus.REJECTED)
-# States whose edits become a revision for moderators, while the public keeps the approved text.
-REVIEWED_EDITS = (ListingStatus.PUBLISHED,)
+def require(actor: User, action: Action, listing: Listing) -> None:
+    """Refuse what the lifecycle does not allow: ``NotAllowed`` when the listing is not the
+    actor's to change, ``InvalidTransition`` when it is but not in its current status."""
+    refused = lifecycle.refusal(actor, action, listing)
+    if refused is Refusal.NOT_PERMITTED:
+        raise NotAllowed
+    if refused is Refusal.NOT_NOW:
+        raise InvalidTransition
 
 
 class ListingService:
@@ -130,8 +134,8 @@ class ListingService:
 
     def update(self, actor: User, listing: Listing, draft: ListingDraft) -> None:
         """Edit everything; for a published listing this proposes a revision instead."""
-        self._check_editable(actor, listing)
-        if listing.status in REVIEWED_EDITS:
+        require(actor, Action.EDIT, listing)
+        if lifecycle.edits_are_reviewed(listing):
             from portal.moderation.snapshot import draft_snapshot
 
             self._propose(actor, listing, lambda base: draft_snapshot(base, draft))
@@ -143,8 +147,8 @@ class ListingService:
         self._touch(listing)
 
     def set_translation(self, actor: User, listing: Listing, language: str, content: Content) -> None:
-        self._check_editable(actor, listing)
-        if listing.status in REVIEWED_EDITS:
+        require(actor, Action.TRANSLATE, listing)
+        if lifecycle.edits_are_reviewed(listing):
             from portal.moderation.snapshot import with_text
 
             self._propose(actor, listing, lambda base: with_text(base, language, content))
@@ -153,10 +157,10 @@ class ListingService:
         self._touch(listing)
 
     def delete_translation(self, actor: User, listing: Listing, language: str) -> None:
-        self._check_editable(actor, listing)
+        require(actor, Action.TRANSLATE, listing)
         if language == listing.original_language:
             raise InvalidTransition  # the original stays; change the original language instead
-        if listing.status in REVIEWED_EDITS:
+        if lifecycle.edits_are_reviewed(listing):
             from portal.moderation.snapshot import with_text
 
             self._propose(actor, listing, lambda base: with_text(base, language, None))
@@ -167,25 +171,16 @@ class ListingService:
             self._touch(listing)
 
     def submit(self, actor: User, listing: Listing) -> None:
-        if not can_edit_listing(actor, listing):
-            raise NotAllowed
-        if listing.status not in (ListingStatus.DRAFT, ListingStatus.CHANGES_REQUESTED, ListingStatus.REJECTED):
-            raise InvalidTransition
+        require(actor, Action.SUBMIT, listing)
         self._submit(actor, listing)
 
     def withdraw(self, actor: User, listing: Listing) -> None:
-        if not can_edit_listing(actor, listing):
-            raise NotAllowed
-        if listing.status in (ListingStatus.WITHDRAWN, ListingStatus.SUSPENDED):
-            raise InvalidTransition
+        require(actor, Action.WITHDRAW, listing)
         self._move(actor, listing, ListingStatus.WITHDRAWN, "withdrawn")
 
     def renew(self, actor: User, listing: Listing, today: date | None = None) -> None:
         """Another default lifetime from today; an expired listing comes back online."""
-        if not can_edit_listing(actor, listing):
-            raise NotAllowed
-        if listing.status not in (ListingStatus.PUBLISHED, ListingStatus.EXPIRED):
-            raise InvalidTransition
+        require(actor, Action.RENEW, listing)
         listing.expires_at = end_of_day(default_expiry(today or utcnow().date()))
         self._move(actor, listing, ListingStatus.PUBLISHED, "renewed")
 
@@ -223,12 +218,6 @@ class ListingService:
         revision.status = RevisionStatus.PENDING
         self.session.flush()
         record(self.session, listing, actor, Action.REVISION_SUBMITTED, listing.status, listing.status)
-
-    def _check_editable(self, actor: User, listing: Listing) -> None:
-        if not can_edit_listing(actor, listing):
-            raise NotAllowed
-        if listing.status not in (*FREELY_EDITABLE, *REVIEWED_EDITS):
-            raise InvalidTransition
 
     def _touch(self, listing: Listing) -> None:
         listing.updated_at = utcnow()

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.i18n.routing import current_language
 from portal.listings.blueprint import bp
+from portal.listings.lifecycle import Action, allowed_actions, edits_are_reviewed
 from portal.listings.models import PARTNER_ROLE_LABELS, TRL_LABELS, Listing, PartnerRole
 from portal.listings.permissions import can_view_listing
 from portal.listings.pages import render_detail
@@ -19,6 +20,17 @@ def detail(listing_id: int):
     if not can_view_listing(current_user, listing):
         abort(404)  # not 403: an unpublished listing's existence is private too
     return render_detail(listing)
+
+
+@bp.app_template_global()
+def listing_actions(listing: Listing) -> frozenset[Action]:
+    """What the current user may do with ``listing`` now: the buttons a page shows."""
+    return allowed_actions(current_user, listing)
+
+
+@bp.app_template_global()
+def listing_edits_reviewed(listing: Listing) -> bool:
+    return edits_are_reviewed(listing)
 
 
 @bp.app_template_global()

@@ -14,15 +14,13 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from portal.users.models import Role
-from portal.listings.models import Listing, ListingStatus
+from portal.listings import lifecycle
+from portal.listings.models import Listing
 
 
 def can_review_listing(user, listing: Listing) -> bool:  # noqa: ANN001 - a User or the anonymous user
-    if not getattr(user, "is_authenticated", False) or listing.status == ListingStatus.DRAFT:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.MODERATOR and listing.center in user.moderated_centers
+    """The listing's moderators, administrators included, in every status but draft (the lifecycle's table)."""
+    return lifecycle.can(user, lifecycle.Action.REVIEW, listing)
 
 
 def can_verify_institution(user, listing_center_ids: Collection[int]) -> bool:  # noqa: ANN001

@@ -12,6 +12,7 @@ from portal.users.roles import can_moderate
 from portal.extensions import db
 from portal.institutions.models import Institution, VerificationStatus
 from portal.institutions.services import spokespeople
+from portal.listings.lifecycle import Action
 from portal.listings.models import Listing, ListingStatus
 from portal.mail.service import send_to_user
 from portal.moderation.blueprint import bp, moderator_required
@@ -19,7 +20,7 @@ from portal.moderation.forms import MessageForm, ReportForm
 from portal.moderation.models import ListingReport, ReportReason, ReportStatus
 from portal.moderation.notifications import notify_author
 from portal.moderation.policy import can_verify_institution
-from portal.moderation.services import AlreadyDecided, ModerationService, moderated_center_ids
+from portal.moderation.services import AlreadyDecided, ModerationService, NotAllowed, moderated_center_ids
 from portal.web.navigation import get_or_404
 from portal.web.security import csrf_checked_by_form
 from portal.interests.blueprint import bp as interests_bp
@@ -38,8 +39,11 @@ def report(listing_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        ModerationService(db.session).report(current_user, listing, ReportReason(form.reason.data),
-                                             (form.text.data or "").strip())
+        try:
+            ModerationService(db.session).report(current_user, listing, ReportReason(form.reason.data),
+                                                 (form.text.data or "").strip())
+        except NotAllowed:  # its own institution (or an administrator) acts on it instead
+            abort(403)
         flash(_("Thank you. The moderators will look at your report."), "success")
     else:
         flash(_("Choose a reason."), "error")
@@ -150,9 +154,9 @@ def verify_institution(institution_id: int, action: str):
 
 
 @section("listing", "moderation/_listing_section.html", order=30)
-def report_section(listing: Listing, can_edit: bool = False, **_facts: object) -> dict | None:
+def report_section(listing: Listing, actions: frozenset[Action], **_facts: object) -> dict | None:
     """Signed-in readers may report a public listing they do not manage."""
-    if not (listing.is_public() and current_user.is_authenticated and not can_edit):
+    if Action.REPORT not in actions:
         return None
     return {"listing": listing, "form": ReportForm()}
 

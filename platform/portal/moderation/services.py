@@ -1,6 +1,7 @@
 """Moderation decisions, revisions and the audit trail. Plain Python: the acting user and the
 session are passed in; the caller commits and notifies.
 
+Which decision is possible in which status is ``portal.listings.lifecycle``'s table.
 Two moderators may act on the same item at the same moment. Every decision is a conditional
 UPDATE ("… WHERE status = 'submitted'"): the database lets exactly one of them change the row,
 and the other learns who decided what (``AlreadyDecided``).
@@ -20,6 +21,7 @@ from portal.users.models import Role, User
 from portal.users.roles import can_moderate
 from portal.database import utcnow
 from portal.changes.signals import announce_listing_changed, announce_listing_published
+from portal.listings import lifecycle
 from portal.listings.models import Listing, ListingStatus
 from portal.moderation.models import (
     Action,
@@ -96,11 +98,20 @@ class ModerationService:
         else:
             announce_listing_changed(self.session, [listing.id])
 
+    def _require(self, moderator: User, action: lifecycle.Action, listing: Listing) -> None:
+        """Refuse what the lifecycle does not allow; a listing that has moved on since the
+        moderator's page was drawn reads as someone else having decided (``AlreadyDecided``)."""
+        refused = lifecycle.refusal(moderator, action, listing)
+        if refused is lifecycle.Refusal.NOT_PERMITTED:
+            raise NotAllowed
+        if refused is lifecycle.Refusal.NOT_NOW:
+            raise AlreadyDecided(last_event(self.session, listing.id))
+
     # decisions on a first submission or on a pending revision
     def decide(self, moderator: User, listing: Listing, decision: str, *, revision_id: int | None = None,
                message: str = "", reason: RejectionReason | None = None) -> Outcome:
-        if not can_moderate(moderator, listing.center):
-            raise NotAllowed
+        self._require(moderator, lifecycle.Action.DECIDE if revision_id is None else lifecycle.Action.DECIDE_EDIT,
+                      listing)
         if decision not in Decision.ALL:
             raise ValueError(decision)
         if decision == Decision.REJECT and reason is None:
@@ -159,6 +170,8 @@ class ModerationService:
     def report(self, reporter: User, listing: Listing, reason: ReportReason, text: str,
                interest: Interest | None = None) -> ListingReport:
         """A report about ``listing``, or about an ``interest`` its institution received."""
+        if interest is None and not lifecycle.can(reporter, lifecycle.Action.REPORT, listing):
+            raise NotAllowed
         report = ListingReport(listing_id=listing.id, reporter_id=reporter.id, reason=reason, text=text,
                                interest_id=interest.id if interest else None)
         self.session.add(report)
@@ -171,6 +184,7 @@ class ModerationService:
         self._close_report(report, moderator, ReportStatus.DISMISSED)
 
     def suspend(self, moderator: User, listing: Listing, message: str) -> Outcome:
+        self._require(moderator, lifecycle.Action.SUSPEND, listing)
         outcome = self._switch(moderator, listing, ListingStatus.PUBLISHED, ListingStatus.SUSPENDED,
                                Action.SUSPENDED, message)
         for report in self.session.scalars(select(ListingReport).where(
@@ -179,13 +193,13 @@ class ModerationService:
         return outcome
 
     def restore(self, moderator: User, listing: Listing, message: str = "") -> Outcome:
+        self._require(moderator, lifecycle.Action.RESTORE, listing)
         return self._switch(moderator, listing, ListingStatus.SUSPENDED, ListingStatus.PUBLISHED,
                             Action.RESTORED, message)
 
     def _switch(self, moderator: User, listing: Listing, source: ListingStatus, target: ListingStatus,
                 action: Action, message: str) -> Outcome:
-        if not can_moderate(moderator, listing.center):
-            raise NotAllowed
+        # The conditional UPDATE settles a race the lifecycle check above cannot see.
         won = self.session.execute(
             update(Listing).where(Listing.id == listing.id, Listing.status == source)
             .values(status=target, moderation_message=message).execution_options(synchronize_session=False)).rowcount

@@ -12,11 +12,17 @@ from portal.i18n.languages import FOCUS_COUNTRIES, LANGUAGES
 from portal.listings.models import Direction, Listing, ListingKind, ListingStatus
 from portal.moderation.blueprint import bp, moderator_required
 from portal.moderation.forms import BulkDecisionForm, DecisionForm
-from portal.moderation.models import ListingEvent, ListingRevision, RejectionReason, RevisionStatus
+from portal.moderation.models import ListingEvent, ListingRevision, RejectionReason
 from portal.moderation.notifications import notify_author
 from portal.moderation.policy import can_review_listing
 from portal.moderation.queue import QueueFilters, counts_per_center, queue
-from portal.moderation.services import AlreadyDecided, ModerationService, NotAllowed, moderated_center_ids
+from portal.moderation.services import (
+    AlreadyDecided,
+    ModerationService,
+    NotAllowed,
+    moderated_center_ids,
+    open_revision,
+)
 from portal.moderation.snapshot import changed_fields, changed_texts, listing_snapshot, preview
 from portal.taxonomy.models import Center
 from portal.web.navigation import get_or_404
@@ -59,15 +65,6 @@ def queue_page():
                            languages=LANGUAGES, countries=FOCUS_COUNTRIES)
 
 
-def _open_revision(listing: Listing, revision_id: str | None) -> ListingRevision | None:
-    if revision_id and revision_id.isdigit():
-        revision = db.session.get(ListingRevision, int(revision_id))
-        if revision is not None and revision.listing_id == listing.id:
-            return revision
-    return db.session.scalar(select(ListingRevision).where(
-        ListingRevision.listing_id == listing.id, ListingRevision.status == RevisionStatus.PENDING))
-
-
 @bp.route("/listings/<int:listing_id>")
 @moderator_required
 def review(listing_id: int):
@@ -76,7 +73,8 @@ def review(listing_id: int):
         abort(404)  # never submitted: private to its institution, its existence too
     if not can_review_listing(current_user, listing):
         abort(403)
-    revision = _open_revision(listing, request.args.get("revision"))
+    # The author's open edit, whatever revision the link named: one listing has one at a time.
+    revision = open_revision(db.session, listing.id)
     proposed = preview(db.session, listing, revision.content) if revision else listing
     before = listing_snapshot(listing)
     history = db.session.scalars(select(ListingEvent).where(ListingEvent.listing_id == listing.id)

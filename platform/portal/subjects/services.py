@@ -1,7 +1,7 @@
 """Loading the thesaurus, annotating listings, and the author's corrections.
 
 A listing's automatic subjects are recomputed whenever its text changes (``annotate_listing``,
-called from ``listings.changes``); what the author chose survives that: an added subject stays,
+after every change, see ``portal.changes``); what the author chose survives that: an added subject stays,
 a removed automatic one is kept as *rejected* so the annotator does not bring it back.
 """
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from portal.extensions import db
 from portal.i18n.routing import current_language
+from portal.listings.lifecycle import Action, can
 from portal.listings.models import Listing
 from portal.listings.services import can_edit_listing
 from portal.subjects.forms import SubjectsForm
@@ -61,6 +62,9 @@ def edit_listing_subjects(listing_id: int):
     listing = get_or_404(Listing, listing_id)
     if not can_edit_listing(current_user, listing):
         abort(404 if not listing.is_public() else 403)
+    if not can(current_user, Action.EDIT_SUBJECTS, listing):  # e.g. suspended: the moderators have it
+        flash(_("This is not possible while the listing is “%(status)s”.", status=listing.status.label), "error")
+        return redirect(url_for("listings.detail", listing_id=listing.id))
     form = SubjectsForm()
     language = current_language()
     current = subjects_of(db.session, listing.id, language)
