@@ -21,7 +21,7 @@ from portal.listings.services import Content, ListingDraft, ListingService
 from portal.moderation import services as moderation
 from portal.moderation.models import ListingEvent, ListingRevision, ReportReason
 from portal.moderation.services import ModerationService
-from portal.moderation.snapshot import listing_snapshot
+from portal.listings.snapshot import listing_snapshot
 from tests.support.factories import PASSWORD
 
 

@@ -22,8 +22,8 @@ from portal.listings.services import (
     can_edit_listing,
     can_post,
 )
-from portal.moderation.services import open_revision
-from portal.moderation.snapshot import preview
+from portal.listings.history import open_revision
+from portal.listings.snapshot import preview
 from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404
 from portal.web.security import csrf_checked_by_form

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.extensions import db
 from portal.i18n.routing import current_language
-from portal.moderation.services import open_revision
+from portal.listings.history import open_revision
 from portal.listings.lifecycle import Action, allowed_actions
 from portal.listings.models import Listing
 from portal.listings.queries import related_public

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.users.models import MembershipStatus
 from portal.listings.models import Listing, ListingStatus
-from portal.moderation.policy import can_review_listing
+from portal.listings import lifecycle
 
 
 def can_view_listing(user, listing: Listing) -> bool:  # noqa: ANN001 - a User or Flask-Login's anonymous user
@@ -16,4 +16,4 @@ def can_view_listing(user, listing: Listing) -> bool:  # noqa: ANN001 - a User o
     if user.institution_id == listing.institution_id and user.membership_status == MembershipStatus.ACTIVE:
         return True
     # Moderators see what was submitted to them; a draft stays its institution's.
-    return can_review_listing(user, listing)
+    return lifecycle.can(user, lifecycle.Action.REVIEW, listing)

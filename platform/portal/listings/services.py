@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from portal.users.models import User
 from portal.database import utcnow
 from portal.changes.signals import announce_listing_changed, announce_listing_published
-from portal.listings import lifecycle
+from portal.listings import history, lifecycle
+from portal.listings.history import ListingRevision, RevisionStatus, open_revision, record
 from portal.listings.lifecycle import Action, Refusal
 from portal.listings.models import (
     Direction,
@@ -136,7 +137,7 @@ class ListingService:
         """Edit everything; for a published listing this proposes a revision instead."""
         require(actor, Action.EDIT, listing)
         if lifecycle.edits_are_reviewed(listing):
-            from portal.moderation.snapshot import draft_snapshot
+            from portal.listings.snapshot import draft_snapshot  # snapshots are built from drafts
 
             self._propose(actor, listing, lambda base: draft_snapshot(base, draft))
             return
@@ -149,7 +150,7 @@ class ListingService:
     def set_translation(self, actor: User, listing: Listing, language: str, content: Content) -> None:
         require(actor, Action.TRANSLATE, listing)
         if lifecycle.edits_are_reviewed(listing):
-            from portal.moderation.snapshot import with_text
+            from portal.listings.snapshot import with_text
 
             self._propose(actor, listing, lambda base: with_text(base, language, content))
             return
@@ -161,7 +162,7 @@ class ListingService:
         if language == listing.original_language:
             raise InvalidTransition  # the original stays; change the original language instead
         if lifecycle.edits_are_reviewed(listing):
-            from portal.moderation.snapshot import with_text
+            from portal.listings.snapshot import with_text
 
             self._propose(actor, listing, lambda base: with_text(base, language, None))
             return
@@ -190,22 +191,19 @@ class ListingService:
         self._move(actor, listing, ListingStatus.SUBMITTED, "submitted")
 
     def _move(self, actor: User, listing: Listing, status: ListingStatus, action: str) -> None:
-        from portal.moderation.models import Action
-        from portal.moderation.services import record
 
         before = listing.status
         listing.status = status
         self.session.flush()
-        record(self.session, listing, actor, Action(action), before, status)
+        record(self.session, listing, actor, history.Action(action), before, status)
         self.announce(listing)
 
     def _propose(self, actor: User, listing: Listing, change: Callable[[dict], dict]) -> None:
         """Start or continue the author's revision of a published listing."""
-        from portal.moderation.models import Action, ListingRevision, RevisionStatus
-        from portal.moderation.services import open_revision, record
-        from portal.moderation.snapshot import listing_snapshot
 
         revision = open_revision(self.session, listing.id)
+        from portal.listings.snapshot import listing_snapshot
+
         base = revision.content if revision is not None else listing_snapshot(listing)
         content = change(base)
         if revision is None:
@@ -217,7 +215,7 @@ class ListingService:
             revision.created_at = utcnow()
         revision.status = RevisionStatus.PENDING
         self.session.flush()
-        record(self.session, listing, actor, Action.REVISION_SUBMITTED, listing.status, listing.status)
+        record(self.session, listing, actor, history.Action.REVISION_SUBMITTED, listing.status, listing.status)
 
     def _touch(self, listing: Listing) -> None:
         listing.updated_at = utcnow()

@@ -9,67 +9,21 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import Base, db_enum, utcnow
+# A listing's history and revisions belong to the listing; moderation decides on them.
+from portal.listings.history import (  # noqa: F401 - re-exported for moderation's modules
+    ACTION_LABELS,
+    REJECTION_LABELS,
+    Action,
+    ListingEvent,
+    ListingRevision,
+    RejectionReason,
+    RevisionStatus,
+)
 
 if TYPE_CHECKING:
     from portal.users.models import User
     from portal.interests.models import Interest
     from portal.listings.models import Listing
-
-
-class Action(enum.StrEnum):
-    """What happened to a listing; every state change is one event."""
-
-    SUBMITTED = "submitted"
-    REVISION_SUBMITTED = "revision_submitted"
-    APPROVED = "approved"
-    CHANGES_REQUESTED = "changes_requested"
-    REJECTED = "rejected"
-    PUBLISHED = "published"
-    EXPIRED = "expired"
-    RENEWED = "renewed"
-    WITHDRAWN = "withdrawn"
-    SUSPENDED = "suspended"
-    RESTORED = "restored"
-
-    @property
-    def label(self) -> str:
-        return str(ACTION_LABELS[self])
-
-
-ACTION_LABELS = {
-    Action.SUBMITTED: _l("Submitted for review"),
-    Action.REVISION_SUBMITTED: _l("Edit submitted for review"),
-    Action.APPROVED: _l("Approved"),
-    Action.CHANGES_REQUESTED: _l("Changes requested"),
-    Action.REJECTED: _l("Rejected"),
-    Action.PUBLISHED: _l("Published"),
-    Action.EXPIRED: _l("Expired"),
-    Action.RENEWED: _l("Renewed"),
-    Action.WITHDRAWN: _l("Withdrawn"),
-    Action.SUSPENDED: _l("Suspended"),
-    Action.RESTORED: _l("Restored"),
-}
-
-
-class RejectionReason(enum.StrEnum):
-    INCOMPLETE = "incomplete"
-    OUT_OF_SCOPE = "out_of_scope"
-    ADVERTISING = "advertising"
-    DUPLICATE = "duplicate"
-    INAPPROPRIATE = "inappropriate"
-
-    @property
-    def label(self) -> str:
-        return str(REJECTION_LABELS[self])
-
-
-REJECTION_LABELS = {
-    RejectionReason.INCOMPLETE: _l("Incomplete"),
-    RejectionReason.OUT_OF_SCOPE: _l("Outside the centers' scope"),
-    RejectionReason.ADVERTISING: _l("Commercial advertising"),
-    RejectionReason.DUPLICATE: _l("Duplicate"),
-    RejectionReason.INAPPROPRIATE: _l("Inappropriate"),
-}
 
 
 class ReportReason(enum.StrEnum):
@@ -89,53 +43,6 @@ REPORT_LABELS = {
     ReportReason.INAPPROPRIATE: _l("Inappropriate"),
     ReportReason.OTHER: _l("Other"),
 }
-
-
-class ListingEvent(Base):
-    """The audit trail: who did what to which listing, when, from which state to which."""
-
-    __tablename__ = "listing_events"
-    __table_args__ = (Index("ix_listing_events_listing_at", "listing_id", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[Action] = mapped_column(db_enum(Action, "listing_action"), index=True)
-    from_status: Mapped[str] = mapped_column(String(32))
-    to_status: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[RejectionReason | None] = mapped_column(db_enum(RejectionReason, "rejection_reason"))
-    message: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-    listing: Mapped[Listing] = relationship()
-    actor: Mapped[User | None] = relationship()
-
-
-class RevisionStatus(enum.StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    CHANGES_REQUESTED = "changes_requested"
-    WITHDRAWN = "withdrawn"
-
-
-class ListingRevision(Base):
-    """A proposed edit of a published listing. The public keeps the approved version until a
-    moderator approves this one; ``content`` is the whole listing as the author wants it."""
-
-    __tablename__ = "listing_revisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    status: Mapped[RevisionStatus] = mapped_column(db_enum(RevisionStatus, "revision_status"),
-                                                   default=RevisionStatus.PENDING, index=True)
-    content: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided_at: Mapped[datetime | None]
-
-    listing: Mapped[Listing] = relationship()
-    author: Mapped[User | None] = relationship()
 
 
 class ReportStatus(enum.StrEnum):

@@ -33,7 +33,8 @@ from portal.moderation.models import (
     ReportStatus,
     RevisionStatus,
 )
-from portal.moderation.snapshot import apply_snapshot
+from portal.listings.history import last_event, open_revision, record  # noqa: F401 - re-exported
+from portal.listings.snapshot import apply_snapshot
 
 if TYPE_CHECKING:
     from portal.interests.models import Interest
@@ -63,28 +64,6 @@ class Outcome:
     listing: Listing
     event: ListingEvent
     revision: ListingRevision | None = None
-
-
-def record(session: Session, listing: Listing, actor: User | None, action: Action, from_status: str,
-           to_status: str, *, message: str = "", reason: RejectionReason | None = None) -> ListingEvent:
-    event = ListingEvent(listing_id=listing.id, actor_id=actor.id if actor else None, action=action,
-                         from_status=str(from_status), to_status=str(to_status), message=message, reason=reason)
-    session.add(event)
-    session.flush()
-    return event
-
-
-def open_revision(session: Session, listing_id: int) -> ListingRevision | None:
-    """The author's pending (or sent back) edit of a published listing, if any."""
-    return session.scalar(select(ListingRevision).where(
-        ListingRevision.listing_id == listing_id,
-        ListingRevision.status.in_((RevisionStatus.PENDING, RevisionStatus.CHANGES_REQUESTED)))
-        .order_by(ListingRevision.id.desc()))
-
-
-def last_event(session: Session, listing_id: int) -> ListingEvent | None:
-    return session.scalar(select(ListingEvent).where(ListingEvent.listing_id == listing_id)
-                          .order_by(ListingEvent.at.desc(), ListingEvent.id.desc()))
 
 
 class ModerationService:

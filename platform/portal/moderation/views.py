@@ -23,7 +23,7 @@ from portal.moderation.services import (
     moderated_center_ids,
     open_revision,
 )
-from portal.moderation.snapshot import changed_fields, changed_texts, listing_snapshot, preview
+from portal.listings.snapshot import changed_fields, changed_texts, listing_snapshot, preview
 from portal.taxonomy.models import Center
 from portal.web.navigation import get_or_404
 from portal.web.security import csrf_checked_by_form
