@@ -1,12 +1,16 @@
 """Install, migrate, seed and serve the portal on SQLite: ``python3 scripts/run.py``.
 
-Options: --host (default 127.0.0.1), --port (default 5000). DATABASE_URL picks another database.
+The worker (``flask worker``: the outbox, suggested partners, digests) runs beside the web
+server and stops with it. Options: --host (default 127.0.0.1), --port (default 5000).
+DATABASE_URL picks another database.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -26,10 +30,37 @@ def main() -> None:
     step("loading demo data")
     flask("seed")
     address = f"http://{args.host}:{args.port}/"
-    step(f"the portal is running at {address}  (Ctrl+C stops it)")
-    os.chdir(ROOT)
-    os.execv(str(PYTHON), [str(PYTHON), "-m", "flask", "--app", "wsgi", "run",
-                           "--host", args.host, "--port", str(args.port), "--no-reload"])
+    step(f"the portal is running at {address}, its worker beside it  (Ctrl+C stops both)")
+    sys.exit(serve(args.host, args.port))
+
+
+def serve(host: str, port: int) -> int:
+    """The web server and the worker, as two processes that end together."""
+    command = [str(PYTHON), "-m", "flask", "--app", "wsgi"]
+    # A plain kill of this script (as CI does) must stop the children too, like Ctrl+C.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+    worker = subprocess.Popen([*command, "worker"], cwd=ROOT)
+    server = None
+    try:
+        server = subprocess.Popen([*command, "run", "--host", host, "--port", str(port), "--no-reload"],
+                                  cwd=ROOT)
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for process in (server, worker):
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)  # the worker finishes the pass under way
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 if __name__ == "__main__":

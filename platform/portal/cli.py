@@ -185,7 +185,8 @@ def init_app(app: Flask) -> None:
     from portal.moderation import cli as _moderation_cli  # noqa: F401 - adds "listings expire"
     from portal.notifications.cli import notifications_cli
     from portal.subjects.cli import thesaurus_cli
+    from portal.worker.cli import worker_command
 
     for command in (db_cli, users_cli, moderators_cli, seed_command, reindex_command, config_help,
-                    translations_cli, listings_cli, notifications_cli, thesaurus_cli):
+                    translations_cli, listings_cli, notifications_cli, thesaurus_cli, worker_command):
         app.cli.add_command(command)

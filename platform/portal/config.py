@@ -31,12 +31,17 @@ SETTINGS: tuple[Setting, ...] = (
             "a development key is generated into instance/secret_key otherwise."),
     Setting("REDIS_URL", None, "When set, sign-in throttling counters live in Redis "
             "(shared by all app servers); otherwise in the database."),
-    Setting("SMTP_HOST", None, "When set, email is sent through this SMTP server; "
-            "every message is also kept in the outbox."),
+    Setting("SMTP_HOST", None, "When set, the worker (`flask worker`) sends email through this SMTP "
+            "server after the request that wrote it commits; every message is also kept in the outbox. "
+            "Unset: messages are only kept in the outbox (demo)."),
     Setting("SMTP_PORT", 587, "SMTP port."),
     Setting("SMTP_USERNAME", None, "SMTP user name."),
     Setting("SMTP_PASSWORD", None, "SMTP password."),
     Setting("SMTP_STARTTLS", True, "Use STARTTLS (1/0)."),
+    Setting("MAIL_MAX_ATTEMPTS", 5, "Tries of an email before the worker gives up on it (Failed, with "
+            "the error, in the admins' outbox)."),
+    Setting("MAIL_RETRY_SECONDS", 300, "Wait after an email's first failed try; it doubles after each "
+            "next one."),
     Setting("MAIL_FROM", "China–Central Asia Cooperation Platform <noreply@localhost>",
             "Sender address of outgoing email."),
     Setting("PUBLIC_URL", "http://127.0.0.1:5000", "Address of the portal, e.g. https://portal.example.org. "
@@ -47,9 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
             "PUBLIC_URL (with localhost and 127.0.0.1 when that is a loopback address). '*' turns the "
             "check off."),
     Setting("MATCHING_IN_REQUESTS", True, "Compute a listing's suggested partners in the request "
-            "that publishes it. On a large portal set 0 and run `flask listings match --follow` as "
-            "one long-lived worker: it keeps the matching index in memory (about 1 GB at 100,000 "
-            "listings) and takes in every change within seconds."),
+            "that publishes it. On a large portal set 0 and let the long-lived worker (`flask worker`) "
+            "do it: it keeps the matching index in memory (about 1 GB at 100,000 listings) and takes "
+            "in every change within seconds."),
     Setting("SESSION_COOKIE_SECURE", False, "Set to 1 when served over HTTPS (also sends HSTS with "
             "includeSubDomains)."),
     Setting("REMEMBER_COOKIE_DAYS", 30, "Lifetime of the 'keep me signed in' cookie, and the longest a "

@@ -15,3 +15,4 @@ from portal.search.models import SearchDocument  # noqa: F401
 from portal.security.models import ThrottleCounter  # noqa: F401
 from portal.subjects.models import ConceptRow, ListingConcept  # noqa: F401
 from portal.taxonomy.models import Center, Topic  # noqa: F401
+from portal.worker.models import WorkerPosition  # noqa: F401

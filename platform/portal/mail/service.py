@@ -1,11 +1,10 @@
-"""Render a message in the recipient's language, keep it in the outbox, send it when SMTP is set."""
+"""Render a message in the recipient's language and write it to the outbox, in the caller's
+transaction: it leaves only if that transaction commits, and no request waits on SMTP.
+The worker sends queued messages afterwards (``mail.delivery``)."""
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Mapping
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -33,33 +32,8 @@ def send(session: Session, recipient: str, language: str, template: str, subject
     message = OutboxMessage(recipient=recipient, user_id=user_id, language=language,
                             subject=rendered_subject, body=body, status=DeliveryStatus.KEPT)
     if current_app.config.get("SMTP_HOST"):
-        _deliver(message)
+        # Due at once: the worker's next pass after this transaction commits sends it.
+        message.status, message.next_attempt_at = DeliveryStatus.QUEUED, utcnow()
     session.add(message)
     session.flush()
     return message
-
-
-def _deliver(message: OutboxMessage) -> None:
-    config = current_app.config
-    email = EmailMessage()
-    email["From"] = config["MAIL_FROM"]
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid()
-    email["Content-Language"] = message.language
-    email.set_content(message.body)
-    try:
-        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=15) as smtp:
-            if config["SMTP_STARTTLS"]:
-                smtp.starttls()
-            if config.get("SMTP_USERNAME"):
-                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
-            smtp.send_message(email)
-    except (OSError, smtplib.SMTPException) as error:
-        # Kept in the outbox with the error, so an admin sees what did not go out.
-        message.status = DeliveryStatus.FAILED
-        message.error = str(error)[:2000]
-        current_app.logger.warning("SMTP delivery to %s failed: %s", message.recipient, error)
-    else:
-        message.status = DeliveryStatus.SENT
-        message.sent_at = utcnow()

@@ -1,0 +1,36 @@
+"""``flask worker``: the background worker, as a long-lived service or one pass from cron."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from portal.worker.passes import KINDS, Worker, run
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Make one pass, then exit (for cron).")
+@click.option("--interval", type=float, default=5.0, show_default=True, help="Seconds between passes.")
+@click.option("--only", type=click.Choice(KINDS), multiple=True,
+              help="Do only this kind of work (repeat for several); default: all of them.")
+def worker_command(once: bool, interval: float, only: tuple[str, ...]) -> None:
+    """Send the outbox's email, compute suggested partners of changed listings, and send the
+    daily and weekly digests when due."""
+    worker = Worker(kinds=only or KINDS)
+    config = current_app.config
+    if "mail" in worker.kinds and not config.get("SMTP_HOST"):
+        click.echo("SMTP_HOST is not set: email stays in the outbox (demo)")
+    if "match" in worker.kinds and config.get("MATCHING_IN_REQUESTS", True):
+        click.echo("MATCHING_IN_REQUESTS is on: requests compute suggested partners, not this worker")
+    stop = threading.Event()
+    if not once:
+        # systemd's stop or Ctrl+C: finish the pass under way, then exit.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda _signum, _frame: stop.set())
+        click.echo(f"worker: {', '.join(worker.kinds)}, a pass every {interval:g} s")
+    run(worker, interval=interval, once=once, stop=stop, echo=click.echo)
