@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import Role, User
+from portal.users.models import Role, User
 from portal.database import Database, utcnow
 from portal.mail.delivery import LEASE, claim_next
 from portal.mail.models import DeliveryStatus, OutboxMessage
@@ -253,7 +253,7 @@ def test_digests_go_out_on_the_first_pass_of_each_day_and_week(app, db_session, 
     from datetime import datetime, timezone
 
     calls = []
-    monkeypatch.setattr("portal.notifications.delivery.send_digests",
+    monkeypatch.setattr("portal.worker.passes.send_digests",
                         lambda frequency, now: calls.append((frequency, now)) or SimpleNamespace(sent=[]))
     tuesday = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
     worker = Worker(kinds=("digests",))

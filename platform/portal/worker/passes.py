@@ -17,9 +17,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.changes.log import Followed, current_token
 from portal.database import utcnow
 from portal.extensions import db
 from portal.mail.delivery import DeliveryReport, deliver_due
+from portal.matching.follow import rematch_changed
+from portal.matching.store import refresh_all
+from portal.notifications.delivery import send_digests
 from portal.notifications.kinds import Frequency, digest_period
 from portal.worker.models import WorkerPosition
 
@@ -68,8 +72,6 @@ class Worker:
 
     def send_due_digests(self, session: Session, now: datetime) -> dict[Frequency, int]:
         """This period's digests, on the worker's first pass in each day and each week."""
-        from portal.notifications.delivery import send_digests
-
         sent = {}
         for frequency in (Frequency.DAILY, Frequency.WEEKLY):
             period = digest_period(frequency, now)
@@ -85,10 +87,6 @@ def follow_matches(session: Session) -> int | None:
     """Suggested partners for the listings changed since the step's position (every listing
     the first time), then the new position, in one transaction. None when requests compute
     them (MATCHING_IN_REQUESTS) or another worker holds the position."""
-    from portal.listings.changes import rematch_changed
-    from portal.matching.store import refresh_all
-    from portal.search.state import Followed, current_token
-
     if current_app.config.get("MATCHING_IN_REQUESTS", True):
         return None
     position = session.scalar(select(WorkerPosition).where(WorkerPosition.name == MATCHING)
