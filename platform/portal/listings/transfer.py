@@ -24,7 +24,7 @@ from portal.i18n.languages import LANGUAGES, is_country_code
 from portal.institutions.models import Institution, InstitutionType
 from portal.listings import schema
 from portal.listings.forms import ListingForm, TranslationForm
-from portal.listings.models import Listing, ListingStatus, ListingTranslation
+from portal.listings.models import Listing, ListingStatus
 from portal.listings.queries import public_listings
 from portal.listings.services import ListingService, apply_draft, set_text
 from portal.taxonomy.models import Center, Topic
@@ -172,14 +172,14 @@ class ListingImporter:
         listing = self.session.scalar(select(Listing).where(Listing.external_key == key)) if key else None
         service = ListingService(self.session)
         if listing is None:
-            listing = Listing(institution_id=institution.id, author=author, original_language=draft.language,
-                              external_key=key, status=ListingStatus.SUBMITTED, expires_at=utcnow())
-            listing.translations.append(ListingTranslation(language=draft.language, **schema.text_of(draft.content)))
-            self.session.add(listing)
+            listing = Listing(institution_id=institution.id, author=author, external_key=key,
+                              status=ListingStatus.SUBMITTED)
             report.action = "created"
         else:
             report.action = "updated"
-        apply_draft(listing, draft)
+        apply_draft(listing, draft)  # the original language among the fields: its text goes with it
+        set_text(listing, draft.language, draft.content)
+        self.session.add(listing)
         listing.keyword_languages = {keyword: language for keyword, language in self._keyword_languages(row).items()
                                      if keyword in listing.keywords}
         for language, content in translations.items():
