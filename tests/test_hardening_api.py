@@ -3,7 +3,9 @@ over the whole description: bounded, so CI stays fast, and it must find nothing.
 
 from __future__ import annotations
 
-from portal.listings.models import ListingStatus
+from portal.i18n.languages import LANGUAGES
+from portal.listings.models import ListingKind, ListingStatus
+from tests.support.filled import filled_listing
 
 
 def test_an_invalid_lang_is_a_documented_400_on_every_operation(client, db_session):
@@ -66,6 +68,9 @@ def test_schemathesis_finds_nothing_in_the_api(app, db_session, make, monkeypatc
     institution = make.institution(country="KZ")
     for number in range(3):
         make.listing(center=center, institution=institution, topics=[topic], title=f"Oasis farming {number}")
+    # One listing of each kind with every declared field set, so that the responses checked below
+    # carry every field's value and not only nulls and empty lists.
+    filled = [filled_listing(make, kind, institution=institution) for kind in ListingKind]
     db_session.commit()
 
     monkeypatch.setitem(app.config, "TRUSTED_HOSTS", None)  # schemathesis calls as "localhost"
@@ -91,4 +96,12 @@ def test_schemathesis_finds_nothing_in_the_api(app, db_session, make, monkeypatc
                 given(strategy)(run)()
             except Exception:  # noqa: BLE001, S110 - recorded in failures
                 pass
+    # Random ids almost never hit a listing: check each filled one's detail in every language too.
+    detail = next(op.ok() for op in schema.get_all_operations() if op.ok().path == "/listings/{id}")
+    for listing in filled:
+        for language in LANGUAGES:
+            try:
+                detail.Case(path_parameters={"id": listing.id}, query={"lang": language}).call_and_validate()
+            except Exception as error:  # noqa: BLE001 - collect them all
+                failures.append(f"{detail.label} id={listing.id} lang={language}: {error}")
     assert not failures, "\n\n".join(failures[:5])

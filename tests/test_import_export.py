@@ -104,3 +104,17 @@ def test_malformed_files_get_a_message(cli, db_session, setting, tmp_path):
     path.write_text("{not json", encoding="utf-8")
     result = cli.invoke(args=["listings", "import", str(path)])
     assert result.exit_code != 0 and "bad.json" in result.output
+
+
+def test_importing_a_key_again_updates_the_original_text_and_language(cli, db_session, setting, tmp_path):
+    path = tmp_path / "listings.json"
+    path.write_text(json.dumps([_row()]), encoding="utf-8")
+    assert cli.invoke(args=["listings", "import", str(path)]).exit_code == 0
+    path.write_text(json.dumps([_row(language="kk", title="Су ресурстары бойынша бірлескен магистратура",
+                                     translations={})]), encoding="utf-8")
+    result = cli.invoke(args=["listings", "import", str(path)])
+    assert "updated listing" in result.output
+    listing = db_session.scalar(select(Listing))
+    db_session.refresh(listing)
+    assert listing.original_language == "kk"
+    assert listing.original.title == "Су ресурстары бойынша бірлескен магистратура"

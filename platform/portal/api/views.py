@@ -5,7 +5,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 
-from portal.api.openapi import openapi_document
+from portal.api.openapi import DEFAULT_PER_PAGE, MAX_PER_PAGE, openapi_document
 from portal.api.serializers import center_json, listing_json, topic_json, vocabulary_json
 from portal.extensions import db
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -18,7 +18,6 @@ from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404
 
 bp = Blueprint("api", __name__)
-DEFAULT_PER_PAGE, MAX_PER_PAGE = 20, 100
 
 
 @bp.before_request

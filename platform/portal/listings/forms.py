@@ -18,22 +18,25 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.database import utcnow
 from portal.i18n.forms import PortalForm, options
 from portal.i18n.languages import LANGUAGES, country_choices, language_name
+from portal.listings import schema
 from portal.listings.models import (
-    TRL_LABELS,
     FUNDING_LABELS,
     IP_STATUS_LABELS,
     KIND_LABELS,
     PARTNER_ROLE_LABELS,
+    TRL_LABELS,
     Direction,
-    FundingStatus,
-    IPStatus,
-    ListingKind,
 )
+from portal.listings.schema import get_field
 from portal.listings.services import Content, ListingDraft, default_expiry, latest_allowed_expiry
 from portal.taxonomy.models import Center, Topic
 
-TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX = 200, 600, 20_000
-MAX_KEYWORDS = 15
+# Limits come from the declared fields (listings/schema.py), which the API also describes.
+TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX = (
+    get_field(name).type.max_length for name in ("title", "summary", "description"))
+MAX_KEYWORDS, KEYWORD_MAX = get_field("keywords").type.max_items, get_field("keywords").type.max_length
+_PARTICIPANTS, _AGE_MIN, _AGE_MAX = (get_field(name).type for name in ("participants", "age_min", "age_max"))
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -93,9 +96,11 @@ class ListingForm(PortalForm, ContentFields):
     starts_on = DateField(_l("First day"), validators=[Optional()])
     ends_on = DateField(_l("Last day"), validators=[Optional()])
     participants = IntegerField(_l("Number of participants"), validators=[
-        Optional(), NumberRange(1, 10_000, _l("Enter a number between 1 and 10,000."))])
-    age_min = IntegerField(_l("Youngest age"), validators=[Optional(), NumberRange(10, 99, _l("Enter an age between 10 and 99."))])
-    age_max = IntegerField(_l("Oldest age"), validators=[Optional(), NumberRange(10, 99, _l("Enter an age between 10 and 99."))])
+        Optional(), NumberRange(_PARTICIPANTS.minimum, _PARTICIPANTS.maximum, _l("Enter a number between 1 and 10,000."))])
+    age_min = IntegerField(_l("Youngest age"), validators=[
+        Optional(), NumberRange(_AGE_MIN.minimum, _AGE_MIN.maximum, _l("Enter an age between 10 and 99."))])
+    age_max = IntegerField(_l("Oldest age"), validators=[
+        Optional(), NumberRange(_AGE_MAX.minimum, _AGE_MAX.maximum, _l("Enter an age between 10 and 99."))])
     partner_roles = MultiCheckboxField(_l("Partner roles sought"),
                                        choices=options((r.value, label) for r, label in PARTNER_ROLE_LABELS.items()))
     funding = SelectField(_l("Funding"), validators=[Optional(strip_whitespace=False)])
@@ -146,41 +151,30 @@ class ListingForm(PortalForm, ContentFields):
     def keyword_list(self) -> list[str]:
         seen: dict[str, str] = {}
         for raw in (self.keywords.data or "").replace("，", ",").replace("、", ",").split(","):
-            word = " ".join(raw.split())[:60]
+            word = " ".join(raw.split())[:KEYWORD_MAX]
             if word and word.casefold() not in seen:
                 seen[word.casefold()] = word
         return list(seen.values())
 
+    # Each declared draft field is the form field of the same name; these need the form's lookups.
+    _LOOKED_UP = ("center", "topics", "keywords")
+
     def draft(self) -> ListingDraft:
-        return ListingDraft(
-            center=self._centers[self.center.data], kind=ListingKind(self.kind.data),
-            direction=Direction(self.direction.data), language=self.language.data, content=self.content(),
-            expires_on=self.expires_on.data, topics=[self._topics[i] for i in self.topics.data or []],
-            keywords=self.keyword_list(), target_countries=list(self.target_countries.data or []),
-            working_languages=list(self.working_languages.data or []), trl=self.trl.data,
-            ip_status=IPStatus(self.ip_status.data) if self.ip_status.data else None,
-            starts_on=self.starts_on.data, ends_on=self.ends_on.data, participants=self.participants.data,
-            age_min=self.age_min.data, age_max=self.age_max.data, partner_roles=list(self.partner_roles.data or []),
-            funding=FundingStatus(self.funding.data) if self.funding.data else None,
-        )
+        values = {field.name: field.type.from_form(self[field.name].data)
+                  for field in schema.fields_in(schema.Place.DRAFT) if field.name not in self._LOOKED_UP}
+        return ListingDraft(content=self.content(), center=self._centers[self.center.data],
+                            topics=[self._topics[i] for i in self.topics.data or []],
+                            keywords=self.keyword_list(), **values)
 
     def fill_from(self, listing, language: str) -> None:  # noqa: ANN001
         """Pre-fill for editing: the listing's fields and the text of ``language``."""
+        for field in schema.fields_in(schema.Place.DRAFT):
+            if field.name not in self._LOOKED_UP:
+                self[field.name].data = field.type.to_form(field.read(listing))
         text = listing.content_for(language)
-        self.center.data = str(listing.center.id)
-        self.kind.data = listing.kind.value
-        self.direction.data = listing.direction.value
+        for name, value in schema.text_of(text).items():
+            self[name].data = value
         self.language.data = text.language
-        self.title.data, self.summary.data, self.description.data = text.title, text.summary, text.description
+        self.center.data = str(listing.center.id)
         self.topics.data = [topic.id for topic in listing.topics]
         self.keywords.data = ", ".join(listing.keywords)
-        self.target_countries.data = list(listing.target_countries)
-        self.working_languages.data = list(listing.working_languages)
-        self.trl.data = listing.trl
-        self.ip_status.data = listing.ip_status.value if listing.ip_status else ""
-        self.starts_on.data, self.ends_on.data = listing.starts_on, listing.ends_on
-        self.participants.data, self.age_min.data, self.age_max.data = (
-            listing.participants, listing.age_min, listing.age_max)
-        self.partner_roles.data = list(listing.partner_roles)
-        self.funding.data = listing.funding.value if listing.funding else ""
-        self.expires_on.data = listing.expires_at.date()

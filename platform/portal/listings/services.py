@@ -9,27 +9,18 @@ is possible in which status, and for whom, is ``portal.listings.lifecycle``'s ta
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
 from portal.users.models import User
 from portal.database import utcnow
 from portal.changes.signals import announce_listing_changed, announce_listing_published
-from portal.listings import history, lifecycle
+from portal.listings import history, lifecycle, schema
 from portal.listings.history import ListingRevision, RevisionStatus, open_revision, record
 from portal.listings.lifecycle import Action, Refusal
-from portal.listings.models import (
-    Direction,
-    FundingStatus,
-    IPStatus,
-    Listing,
-    ListingKind,
-    ListingStatus,
-    ListingTranslation,
-)
-from portal.taxonomy.models import Center, Topic
+from portal.listings.models import Listing, ListingStatus, ListingTranslation
+from portal.listings.schema import end_of_day
 
 DEFAULT_LIFETIME_DAYS = 365
 MAX_LIFETIME_DAYS = 730
@@ -43,36 +34,10 @@ class InvalidTransition(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class Content:
-    title: str
-    summary: str
-    description: str = ""
-
-
-@dataclass
-class ListingDraft:
-    """Everything an author fills in, independent of how it was entered (form, import, API)."""
-
-    center: Center
-    kind: ListingKind
-    direction: Direction
-    language: str
-    content: Content
-    expires_on: date
-    topics: list[Topic] = field(default_factory=list)
-    keywords: list[str] = field(default_factory=list)
-    target_countries: list[str] = field(default_factory=list)
-    working_languages: list[str] = field(default_factory=list)
-    trl: int | None = None
-    ip_status: IPStatus | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
-    participants: int | None = None
-    age_min: int | None = None
-    age_max: int | None = None
-    partner_roles: list[str] = field(default_factory=list)
-    funding: FundingStatus | None = None
+# The texts of one language version, and everything an author fills in: both made from the
+# declared fields (listings/schema.py), so a new field needs no edit here.
+Content = schema.content_class()
+ListingDraft = schema.draft_class(Content)
 
 
 def latest_allowed_expiry(today: date) -> date:
@@ -92,10 +57,6 @@ def can_edit_listing(user: User, listing: Listing) -> bool:
 def can_post(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.active_institution is not None
                 and user.email_confirmed)
-
-
-def end_of_day(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=utcnow().tzinfo)
 
 
 def require(actor: User, action: Action, listing: Listing) -> None:
@@ -125,7 +86,7 @@ class ListingService:
         listing = Listing(institution_id=author.institution_id, author=author, original_language=draft.language,
                           status=ListingStatus.DRAFT, expires_at=end_of_day(draft.expires_on))
         apply_draft(listing, draft)
-        listing.translations.append(ListingTranslation(language=draft.language, **draft.content.__dict__))
+        listing.translations.append(ListingTranslation(language=draft.language, **schema.text_of(draft.content)))
         self.session.add(listing)
         self.session.flush()
         if submit:
@@ -142,8 +103,6 @@ class ListingService:
             self._propose(actor, listing, lambda base: draft_snapshot(base, draft))
             return
         apply_draft(listing, draft)
-        listing.expires_at = end_of_day(draft.expires_on)
-        listing.original_language = draft.language
         set_text(listing, draft.language, draft.content)
         self._touch(listing)
 
@@ -226,31 +185,12 @@ class ListingService:
 def set_text(listing: Listing, language: str, content: Content) -> None:
     translation = listing.translation(language)
     if translation is None:
-        listing.translations.append(ListingTranslation(language=language, **content.__dict__))
+        listing.translations.append(ListingTranslation(language=language, **schema.text_of(content)))
     else:
-        translation.title, translation.summary, translation.description = (
-            content.title, content.summary, content.description)
+        for name, text in schema.text_of(content).items():
+            setattr(translation, name, text)
 
 
 def apply_draft(listing: Listing, draft: ListingDraft) -> None:
-    listing.center = draft.center
-    listing.kind = draft.kind
-    listing.direction = draft.direction
-    listing.topics = list(draft.topics)
-    listing.keywords = list(draft.keywords)
-    listing.target_countries = list(draft.target_countries)
-    listing.working_languages = list(draft.working_languages)
-    is_transfer = draft.kind == ListingKind.TECHNOLOGY_TRANSFER
-    is_youth = draft.kind == ListingKind.YOUTH_EXCHANGE
-    is_research = draft.kind == ListingKind.JOINT_RESEARCH
-    # Fields of another kind are cleared, so a changed kind leaves nothing stale behind.
-    listing.trl = draft.trl if is_transfer else None
-    listing.ip_status = draft.ip_status if is_transfer else None
-    listing.starts_on = draft.starts_on if is_youth else None
-    listing.ends_on = draft.ends_on if is_youth else None
-    listing.participants = draft.participants if is_youth else None
-    listing.age_min = draft.age_min if is_youth else None
-    listing.age_max = draft.age_max if is_youth else None
-    listing.partner_roles = list(draft.partner_roles) if is_research else []
-    listing.funding = draft.funding if is_research else None
-
+    """Every declared field but the texts; fields of another kind are cleared."""
+    schema.apply_values(listing, schema.draft_values(draft))

@@ -5,57 +5,27 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.listings.models import (
-    Direction,
-    FundingStatus,
-    IPStatus,
-    Listing,
-    ListingKind,
-    ListingTranslation,
-)
-from portal.listings.services import Content, ListingDraft, end_of_day
-from portal.taxonomy.models import Center, Topic
+from portal.listings import schema
+from portal.listings.models import Listing, ListingTranslation
+from portal.listings.services import Content, ListingDraft
 
-_LISTS = ("keywords", "target_countries", "working_languages", "partner_roles")
-_NUMBERS = ("trl", "participants", "age_min", "age_max")
-_DATES = ("starts_on", "ends_on")
+# The keys and their JSON come from the declared fields (listings/schema.py). A revision stored
+# before a field existed lacks its key and applies as if the field were empty.
 
 
 def listing_snapshot(listing: Listing) -> dict:
-    return {
-        "center_id": listing.center_id, "kind": listing.kind.value, "direction": listing.direction.value,
-        "original_language": listing.original_language, "topic_ids": sorted(t.id for t in listing.topics),
-        **{name: list(getattr(listing, name) or []) for name in _LISTS},
-        **{name: getattr(listing, name) for name in _NUMBERS},
-        **{name: getattr(listing, name).isoformat() if getattr(listing, name) else None for name in _DATES},
-        "ip_status": listing.ip_status.value if listing.ip_status else None,
-        "funding": listing.funding.value if listing.funding else None,
-        "expires_on": listing.expires_at.date().isoformat(),
-        "translations": {t.language: {"title": t.title, "summary": t.summary, "description": t.description}
-                         for t in listing.translations},
-    }
+    return {**schema.to_snapshot(schema.values_of(listing)),
+            "translations": {t.language: schema.text_of(t) for t in listing.translations}}
 
 
 def draft_snapshot(base: dict, draft: ListingDraft) -> dict:
-    """``base`` changed as the author's form says (the text of the form's language included)."""
+    """``base`` changed as the author's form says (the text of the form's language included).
+    Fields of another kind are emptied here already, so the moderator's diff shows what applies."""
     snapshot = dict(base)
-    snapshot.update({
-        "center_id": draft.center.id, "kind": draft.kind.value, "direction": draft.direction.value,
-        "original_language": draft.language, "topic_ids": sorted(t.id for t in draft.topics),
-        "keywords": list(draft.keywords), "target_countries": list(draft.target_countries),
-        "working_languages": list(draft.working_languages), "partner_roles": list(draft.partner_roles),
-        "trl": draft.trl, "participants": draft.participants, "age_min": draft.age_min, "age_max": draft.age_max,
-        "starts_on": draft.starts_on.isoformat() if draft.starts_on else None,
-        "ends_on": draft.ends_on.isoformat() if draft.ends_on else None,
-        "ip_status": draft.ip_status.value if draft.ip_status else None,
-        "funding": draft.funding.value if draft.funding else None,
-        "expires_on": draft.expires_on.isoformat(),
-    })
+    snapshot.update(schema.to_snapshot(schema.applicable(schema.draft_values(draft))))
     return with_text(snapshot, draft.language, draft.content)
 
 
@@ -65,36 +35,32 @@ def with_text(base: dict, language: str, content: Content | None) -> dict:
     if content is None:
         translations.pop(language, None)
     else:
-        translations[language] = {"title": content.title, "summary": content.summary,
-                                  "description": content.description}
+        translations[language] = schema.text_of(content)
     snapshot["translations"] = translations
     return snapshot
 
 
 def apply_snapshot(session: Session, listing: Listing, snapshot: dict) -> None:
-    listing.center = session.get(Center, snapshot["center_id"]) or listing.center
-    listing.kind = ListingKind(snapshot["kind"])
-    listing.direction = Direction(snapshot["direction"])
-    listing.original_language = snapshot["original_language"]
-    listing.topics = list(session.scalars(select(Topic).where(Topic.id.in_(snapshot["topic_ids"])))) \
-        if snapshot["topic_ids"] else []
-    for name in (*_LISTS, *_NUMBERS):
-        setattr(listing, name, snapshot[name])
-    for name in _DATES:
-        setattr(listing, name, date.fromisoformat(snapshot[name]) if snapshot[name] else None)
-    listing.ip_status = IPStatus(snapshot["ip_status"]) if snapshot["ip_status"] else None
-    listing.funding = FundingStatus(snapshot["funding"]) if snapshot["funding"] else None
-    listing.expires_at = end_of_day(date.fromisoformat(snapshot["expires_on"]))
+    values = schema.from_snapshot(session, snapshot)
+    values["center"] = values["center"] or listing.center  # a center deleted since keeps the old one
+    schema.apply_values(listing, values)
     wanted = snapshot["translations"]
     for translation in list(listing.translations):
         if translation.language not in wanted:
             listing.translations.remove(translation)
     for language, text in wanted.items():
+        texts = _texts(text)
         existing = listing.translation(language)
         if existing is None:
-            listing.translations.append(ListingTranslation(language=language, **text))
+            listing.translations.append(ListingTranslation(language=language, **texts))
         else:
-            existing.title, existing.summary, existing.description = text["title"], text["summary"], text["description"]
+            for name, value in texts.items():
+                setattr(existing, name, value)
+
+
+def _texts(text: dict) -> dict:
+    """A stored text's values for the fields declared now (a missing one is empty)."""
+    return {field.name: text.get(field.name, "") for field in schema.text_fields()}
 
 
 def preview(session: Session, listing: Listing, snapshot: dict) -> Listing:
@@ -134,7 +100,7 @@ def changed_texts(before: dict, after: dict) -> list[TextChange]:
     for language in languages:
         old = before["translations"].get(language, {})
         new = after["translations"].get(language, {})
-        for field in ("title", "summary", "description"):
+        for field in (text_field.name for text_field in schema.text_fields()):
             if old.get(field, "") != new.get(field, ""):
                 changes.append(TextChange(language, field, word_diff(old.get(field, ""), new.get(field, ""))))
     return changes
@@ -165,17 +131,5 @@ def _mostly_cjk(text: str) -> bool:
 def draft_from_snapshot(session: Session, snapshot: dict, language: str) -> ListingDraft:
     """The form's view of a snapshot (used to pre-fill the author's edit of a pending revision)."""
     text = snapshot["translations"].get(language) or snapshot["translations"][snapshot["original_language"]]
-    return ListingDraft(
-        center=session.get(Center, snapshot["center_id"]), kind=ListingKind(snapshot["kind"]),
-        direction=Direction(snapshot["direction"]), language=language,
-        content=Content(**text), expires_on=date.fromisoformat(snapshot["expires_on"]),
-        topics=list(session.scalars(select(Topic).where(Topic.id.in_(snapshot["topic_ids"])))),
-        keywords=snapshot["keywords"], target_countries=snapshot["target_countries"],
-        working_languages=snapshot["working_languages"], trl=snapshot["trl"],
-        ip_status=IPStatus(snapshot["ip_status"]) if snapshot["ip_status"] else None,
-        starts_on=date.fromisoformat(snapshot["starts_on"]) if snapshot["starts_on"] else None,
-        ends_on=date.fromisoformat(snapshot["ends_on"]) if snapshot["ends_on"] else None,
-        participants=snapshot["participants"], age_min=snapshot["age_min"], age_max=snapshot["age_max"],
-        partner_roles=snapshot["partner_roles"],
-        funding=FundingStatus(snapshot["funding"]) if snapshot["funding"] else None,
-    )
+    values = {**schema.from_snapshot(session, snapshot), "language": language}
+    return ListingDraft(content=Content(**_texts(text)), **values)

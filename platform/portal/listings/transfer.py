@@ -22,21 +22,36 @@ from portal.users.models import User, normalize_email
 from portal.database import utcnow
 from portal.i18n.languages import LANGUAGES, is_country_code
 from portal.institutions.models import Institution, InstitutionType
+from portal.listings import schema
 from portal.listings.forms import ListingForm, TranslationForm
-from portal.listings.models import Listing, ListingStatus, ListingTranslation
+from portal.listings.models import Listing, ListingStatus
 from portal.listings.queries import public_listings
-from portal.listings.services import ListingService, apply_draft, end_of_day, set_text
+from portal.listings.services import ListingService, apply_draft, set_text
 from portal.taxonomy.models import Center, Topic
 
-LIST_FIELDS = ("topics", "keywords", "target_countries", "working_languages", "partner_roles")
-SCALAR_FIELDS = ("kind", "direction", "trl", "ip_status", "starts_on", "ends_on", "participants",
-                 "age_min", "age_max", "funding", "expires_on")
-CONTENT_FIELDS = ("title", "summary", "description")
-CSV_COLUMNS = (
-    ["key", "institution", "institution_country", "institution_type", "author_email", "center", "language",
-     *CONTENT_FIELDS, *SCALAR_FIELDS, *LIST_FIELDS]
-    + [f"{name}_{code}" for code in LANGUAGES for name in CONTENT_FIELDS]
-)
+# Columns before the listing's declared fields: who posts it (the import may create the institution).
+INSTITUTION_COLUMNS = ("key", "institution", "institution_country", "institution_type", "author_email")
+
+
+# The declared fields (listings/schema.py) give the columns; read when called, never frozen here.
+
+def list_fields() -> list[str]:
+    return [field.name for field in schema.fields_in(schema.Place.EXPORT, per_language=None) if field.type.many]
+
+
+def scalar_fields() -> list[str]:
+    """Single-valued columns, the original's texts among them."""
+    return [field.name for field in schema.fields_in(schema.Place.EXPORT, per_language=None) if not field.type.many]
+
+
+def content_fields() -> list[str]:
+    return [field.name for field in schema.fields_in(schema.Place.EXPORT, per_language=True)]
+
+
+def csv_columns() -> list[str]:
+    """Single values first, then lists (";"-separated), then each language's texts."""
+    return [*INSTITUTION_COLUMNS, *scalar_fields(), *list_fields(),
+            *(f"{name}_{code}" for code in LANGUAGES for name in content_fields())]
 
 
 @dataclass
@@ -85,7 +100,7 @@ def read_rows(path: Path) -> list[dict]:
 
 def _row_from_csv(flat: dict[str, str]) -> dict:
     row: dict = {key: (value or "").strip() for key, value in flat.items() if key and not _is_translation_column(key)}
-    for name in LIST_FIELDS:
+    for name in list_fields():
         row[name] = [item.strip() for item in row.get(name, "").split(";") if item.strip()]
     translations: dict[str, dict[str, str]] = {}
     for key, value in flat.items():
@@ -98,7 +113,7 @@ def _row_from_csv(flat: dict[str, str]) -> dict:
 
 def _is_translation_column(key: str) -> bool:
     name, _, code = key.rpartition("_")
-    return name in CONTENT_FIELDS and code in LANGUAGES
+    return name in content_fields() and code in LANGUAGES
 
 
 # importing
@@ -157,17 +172,16 @@ class ListingImporter:
         listing = self.session.scalar(select(Listing).where(Listing.external_key == key)) if key else None
         service = ListingService(self.session)
         if listing is None:
-            listing = Listing(institution_id=institution.id, author=author, original_language=draft.language,
-                              external_key=key, status=ListingStatus.SUBMITTED, expires_at=utcnow())
-            listing.translations.append(ListingTranslation(language=draft.language, **draft.content.__dict__))
-            self.session.add(listing)
+            listing = Listing(institution_id=institution.id, author=author, external_key=key,
+                              status=ListingStatus.SUBMITTED)
             report.action = "created"
         else:
             report.action = "updated"
-        apply_draft(listing, draft)
+        apply_draft(listing, draft)  # the original language among the fields: its text goes with it
+        set_text(listing, draft.language, draft.content)
+        self.session.add(listing)
         listing.keyword_languages = {keyword: language for keyword, language in self._keyword_languages(row).items()
                                      if keyword in listing.keywords}
-        listing.expires_at = end_of_day(draft.expires_on)
         for language, content in translations.items():
             set_text(listing, language, content)
         if publish:
@@ -179,13 +193,13 @@ class ListingImporter:
 
     def _formdata(self, row: dict, report: RowReport) -> MultiDict:
         data = MultiDict()
-        data["center"] = self.center_ids.get(str(row.get("center", "")), str(row.get("center", "")))
-        data["language"] = str(row.get("language", ""))
-        for name in (*CONTENT_FIELDS, *SCALAR_FIELDS):
+        for name in scalar_fields():
             value = row.get(name)
             if value not in (None, ""):
                 data[name] = str(value)
-        for name in LIST_FIELDS:
+        data["center"] = self.center_ids.get(str(row.get("center", "")), str(row.get("center", "")))
+        data["language"] = str(row.get("language", ""))
+        for name in list_fields():
             values = row.get(name) or []
             if isinstance(values, str):
                 values = [v.strip() for v in values.split(";") if v.strip()]
@@ -295,22 +309,10 @@ def export_rows(session: Session) -> Iterator[dict]:
             "key": listing.external_key.split(":", 1)[-1] if listing.external_key else f"listing-{listing.id}",
             "id": listing.id, "institution": listing.institution.name,
             "institution_country": listing.institution.country, "institution_type": listing.institution.type.value,
-            "center": listing.center.slug,
-            "language": original.language, "title": original.title, "summary": original.summary,
-            "description": original.description, "kind": listing.kind.value, "direction": listing.direction.value,
-            "trl": listing.trl, "ip_status": listing.ip_status.value if listing.ip_status else None,
-            "starts_on": listing.starts_on.isoformat() if listing.starts_on else None,
-            "ends_on": listing.ends_on.isoformat() if listing.ends_on else None,
-            "participants": listing.participants, "age_min": listing.age_min, "age_max": listing.age_max,
-            "funding": listing.funding.value if listing.funding else None,
-            "expires_on": listing.expires_at.date().isoformat(),
+            **schema.export_values(listing), **schema.text_of(original), "language": original.language,
             "published_at": listing.published_at.isoformat() if listing.published_at else None,
-            "topics": [topic.slug for topic in listing.topics], "keywords": [f"{listing.keyword_languages[k]}:{k}" if k in (listing.keyword_languages or {}) else k
-                                                                 for k in listing.keywords],
-            "target_countries": list(listing.target_countries), "working_languages": list(listing.working_languages),
-            "partner_roles": list(listing.partner_roles),
-            "translations": {t.language: {"title": t.title, "summary": t.summary, "description": t.description}
-                             for t in listing.translations if t.language != original.language},
+            "translations": {t.language: schema.text_of(t) for t in listing.translations
+                             if t.language != original.language},
         }
 
 
@@ -321,16 +323,16 @@ def write_json(rows: Iterable[dict], out: io.TextIOBase) -> int:
 
 
 def write_csv(rows: Iterable[dict], out: io.TextIOBase) -> int:
-    writer = csv.DictWriter(out, fieldnames=[*CSV_COLUMNS, "id", "published_at"],
+    writer = csv.DictWriter(out, fieldnames=[*csv_columns(), "id", "published_at"],
                             extrasaction="ignore")
     writer.writeheader()
     count = 0
     for row in rows:
         flat = {key: value for key, value in row.items() if key != "translations"}
-        for name in LIST_FIELDS:
-            flat[name] = ";".join(row[name])
+        for name in list_fields():
+            flat[name] = ";".join(map(str, row[name]))
         for language, content in row["translations"].items():
-            for name in CONTENT_FIELDS:
+            for name in content_fields():
                 flat[f"{name}_{language}"] = content[name]
         writer.writerow({key: "" if value is None else value for key, value in flat.items()})
         count += 1
