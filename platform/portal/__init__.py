@@ -17,7 +17,8 @@ def create_app(overrides: dict | None = None, instance_path: Path | None = None)
     instance = Path(instance_path or DEFAULT_INSTANCE)
     app = PortalFlask(__name__, instance_path=str(instance), static_folder="web/static",
                 template_folder="web/templates")
-    app.config.update(load_config(instance, overrides))
+    # Debug comes from Flask (--debug, FLASK_DEBUG): without it a missing SECRET_KEY is an error.
+    app.config.update(load_config(instance, overrides, debug=app.debug))
     if app.config["TRUSTED_PROXIES"]:
         count = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
