@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture()
@@ -64,3 +70,40 @@ def test_an_explicit_secret_key_is_used_as_given_in_production(bare_environment,
     app = create_app(instance_path=bare_environment)
     assert app.config["SECRET_KEY"] == "shared-by-every-process" and not app.debug
     assert not (bare_environment / "secret_key").exists()
+
+
+# --- Logging: Alembic speaks only when asked ------------------------------------------------
+
+
+@pytest.mark.parametrize(("setting", "root", "alembic"), [
+    ("", logging.INFO, logging.WARNING),
+    ("info", logging.INFO, logging.INFO),
+    ("DEBUG", logging.DEBUG, logging.DEBUG),
+    ("error", logging.ERROR, logging.ERROR),
+])
+def test_portal_log_level_sets_the_root_and_alembic_levels(setting, root, alembic):
+    from portal.config import log_levels
+
+    assert log_levels(setting) == (root, alembic)
+
+
+def test_a_wrong_log_level_is_a_configuration_error():
+    from portal.config import ConfigurationError, log_levels
+
+    with pytest.raises(ConfigurationError, match="PORTAL_LOG_LEVEL='loud' is not a level"):
+        log_levels("loud")
+
+
+def test_flask_commands_print_no_alembic_info_lines_and_upgrade_says_what_it_ran(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", "SECRET_KEY": "x"}
+    env.pop("PORTAL_LOG_LEVEL", None)
+
+    def flask(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120, check=True)
+
+    helped = flask("--help")
+    assert "db" in helped.stdout and "alembic" not in helped.stderr.lower()
+    upgraded = flask("db", "upgrade")
+    assert "alembic" not in upgraded.stderr.lower(), upgraded.stderr
+    assert upgraded.stdout.startswith("applied 0001: initial schema\n")

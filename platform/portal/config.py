@@ -6,6 +6,7 @@ prints this table, and docs/configuration.md is that output.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -79,7 +80,23 @@ SETTINGS: tuple[Setting, ...] = (
             "REGISTRATION_WINDOW_SECONDS (each sends an email)."),
     Setting("REGISTRATION_WINDOW_SECONDS", 3600, "Length of the registration throttling window."),
     Setting("TOKEN_MAX_AGE_SECONDS", 86400, "Lifetime of email confirmation and reset links."),
+    Setting("PORTAL_LOG_LEVEL", "", "Level of the log on standard error (DEBUG, INFO, WARNING, ERROR). "
+            "Empty: INFO, with Alembic's own messages from WARNING up (`flask db upgrade` still says "
+            "which migrations it ran); any level set here applies to Alembic too."),
 )
+
+
+def log_levels(setting: object) -> tuple[int, int]:
+    """(the root logger's level, Alembic's) for PORTAL_LOG_LEVEL. Alembic reports at INFO every
+    plugin it sets up, on every command: it only speaks at that level when asked to."""
+    name = str(setting or "").strip().upper()
+    if not name:
+        return logging.INFO, logging.WARNING
+    level = logging.getLevelNamesMapping().get(name)
+    if level is None:
+        raise ConfigurationError(f"PORTAL_LOG_LEVEL={setting!r} is not a level: use DEBUG, INFO, "
+                                 "WARNING or ERROR (empty: INFO, Alembic from WARNING).")
+    return level, level
 
 
 def _coerce(raw: str, default: object) -> object:
