@@ -163,14 +163,14 @@ def revoke_moderator(email: str, centers: tuple[str, ...], revoke_all: bool) -> 
 def seed_command(quiet: bool) -> None:
     """Load the demo data from seed/ (idempotent: run it as often as you like)."""
     from portal.search.index import rebuild_index
-    from seed.loader import load_seed
 
     from portal.matching.store import refresh_all
 
+    from portal.paths import seed_loader
     from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, load_file
 
     load_file(db.session, SHIPPED_THESAURUS)
-    report = load_seed(db.session, current_app)
+    report = seed_loader().load_seed(db.session, current_app)
     annotate_all(db.session)
     rebuild_index(db.session)
     refresh_all(db.session)
