@@ -121,8 +121,9 @@ secrets, and set it in the environment of every process:
 
     export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 
-For development, turn debug on instead (flask --app wsgi --debug ..., or FLASK_DEBUG=1), or
-start the demo with python3 scripts/run.py: both use a key generated into instance/secret_key."""
+For development, turn debug on instead (scripts/flask --debug ... in a checkout, flask --debug
+..., or FLASK_DEBUG=1), or start the demo with python3 scripts/run.py: both use a key generated
+into instance/secret_key."""
 
 
 def load_config(instance_path: Path, overrides: dict | None = None, *, debug: bool = False) -> dict:
