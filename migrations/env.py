@@ -19,6 +19,8 @@ def _run(connection) -> None:  # noqa: ANN001
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying tables
         compare_type=True,
         include_name=include_name,
+        # `flask db upgrade` reports each step itself (Alembic's INFO log is quiet by default).
+        on_version_apply=config.attributes.get("on_version_apply"),
     )
     with context.begin_transaction():
         context.run_migrations()

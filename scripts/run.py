@@ -3,12 +3,15 @@
 The worker (``flask worker``: the outbox, suggested partners, digests) runs beside the web
 server and stops with it. Options: --host (default 127.0.0.1), --port (default 5000).
 DATABASE_URL picks another database.
+The demo runs with debug off, as production does; unless SECRET_KEY is set, it uses a key
+generated once into instance/secret_key (so sessions survive a restart).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -18,6 +21,15 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _bootstrap import PYTHON, ROOT, ensure_environment, flask, step  # noqa: E402
 
 
+def demo_secret_key() -> str:
+    """The demo's SECRET_KEY: the portal refuses to start without one when debug is off."""
+    key_file = ROOT / "instance" / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -25,6 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ensure_environment()
+    os.environ["SECRET_KEY"] = os.environ.get("SECRET_KEY") or demo_secret_key()
     step("applying database migrations")
     flask("db", "upgrade")
     step("loading demo data")

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.config import DEFAULT_INSTANCE, load_config
+from portal.config import DEFAULT_INSTANCE, load_config, log_levels
 from portal.extensions import csrf, db
 from portal.web.public_url import PortalFlask
 
@@ -17,11 +17,14 @@ def create_app(overrides: dict | None = None, instance_path: Path | None = None)
     instance = Path(instance_path or DEFAULT_INSTANCE)
     app = PortalFlask(__name__, instance_path=str(instance), static_folder="web/static",
                 template_folder="web/templates")
-    app.config.update(load_config(instance, overrides))
+    # Debug comes from Flask (--debug, FLASK_DEBUG): without it a missing SECRET_KEY is an error.
+    app.config.update(load_config(instance, overrides, debug=app.debug))
     if app.config["TRUSTED_PROXIES"]:
         count = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-    logging.basicConfig(level=logging.INFO)
+    root_level, alembic_level = log_levels(app.config["PORTAL_LOG_LEVEL"])
+    logging.basicConfig(level=root_level)
+    logging.getLogger("alembic").setLevel(alembic_level)  # before anything imports Alembic
 
     import portal.models  # noqa: F401 - every table known before the first query
 

@@ -21,22 +21,36 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 moderators_cli = AppGroup("moderators", help="Grant or revoke moderation of centers.")
 
 
+def _migrate(direction: str, revision: str) -> None:
+    """Run Alembic's upgrade or downgrade, saying which migrations ran (one line each)."""
+    from alembic import command
+
+    config = alembic_config(current_app)
+    steps = []
+
+    def report(*, step, **_) -> None:  # noqa: ANN001
+        steps.append(step)
+        verb = "applied" if step.is_upgrade else "reverted"
+        click.echo(f"{verb} {step.up_revision_id}: {step.up_revision.doc}")
+
+    config.attributes["on_version_apply"] = report
+    getattr(command, direction)(config, revision)
+    if not steps:
+        click.echo(f"no migration to run: the database is already at {revision}")
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
-    from alembic import command
-
-    command.upgrade(alembic_config(current_app), revision)
+    _migrate("upgrade", revision)
 
 
 @db_cli.command("downgrade")
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Revert migrations down to REVISION."""
-    from alembic import command
-
-    command.downgrade(alembic_config(current_app), revision)
+    _migrate("downgrade", revision)
 
 
 @db_cli.command("current")
@@ -51,8 +65,12 @@ def db_current() -> None:
 @click.option("--autogenerate/--empty", default=True)
 def db_revision(message: str, autogenerate: bool) -> None:
     """Write a new migration; review it before committing."""
+    import logging
+
     from alembic import command
 
+    if not current_app.config["PORTAL_LOG_LEVEL"]:
+        logging.getLogger("alembic.autogenerate").setLevel(logging.INFO)  # "Detected added column …"
     command.revision(alembic_config(current_app), message=message, autogenerate=autogenerate)
 
 
@@ -145,14 +163,14 @@ def revoke_moderator(email: str, centers: tuple[str, ...], revoke_all: bool) -> 
 def seed_command(quiet: bool) -> None:
     """Load the demo data from seed/ (idempotent: run it as often as you like)."""
     from portal.search.index import rebuild_index
-    from seed.loader import load_seed
 
     from portal.matching.store import refresh_all
 
+    from portal.paths import seed_loader
     from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, load_file
 
     load_file(db.session, SHIPPED_THESAURUS)
-    report = load_seed(db.session, current_app)
+    report = seed_loader().load_seed(db.session, current_app)
     annotate_all(db.session)
     rebuild_index(db.session)
     refresh_all(db.session)

@@ -6,12 +6,15 @@ prints this table, and docs/configuration.md is that output.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import click
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -27,8 +30,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", None, "SQLAlchemy URL. Default: SQLite file instance/portal.db. "
             "Production: postgresql+psycopg://user@host/db"),
-    Setting("SECRET_KEY", None, "Signs sessions and tokens. Required in production; "
-            "a development key is generated into instance/secret_key otherwise."),
+    Setting("SECRET_KEY", None, "Signs sessions and tokens; every process and machine needs the same "
+            "one. Required unless debug is on (flask --debug, FLASK_DEBUG=1) or under TESTING, where "
+            "a development key is generated into instance/secret_key."),
     Setting("REDIS_URL", None, "When set, sign-in throttling counters live in Redis "
             "(shared by all app servers); otherwise in the database."),
     Setting("SMTP_HOST", None, "When set, the worker (`flask worker`) sends email through this SMTP "
@@ -81,7 +85,23 @@ SETTINGS: tuple[Setting, ...] = (
             "REGISTRATION_WINDOW_SECONDS (each sends an email)."),
     Setting("REGISTRATION_WINDOW_SECONDS", 3600, "Length of the registration throttling window."),
     Setting("TOKEN_MAX_AGE_SECONDS", 86400, "Lifetime of email confirmation and reset links."),
+    Setting("PORTAL_LOG_LEVEL", "", "Level of the log on standard error (DEBUG, INFO, WARNING, ERROR). "
+            "Empty: INFO, with Alembic's own messages from WARNING up (`flask db upgrade` still says "
+            "which migrations it ran); any level set here applies to Alembic too."),
 )
+
+
+def log_levels(setting: object) -> tuple[int, int]:
+    """(the root logger's level, Alembic's) for PORTAL_LOG_LEVEL. Alembic reports at INFO every
+    plugin it sets up, on every command: it only speaks at that level when asked to."""
+    name = str(setting or "").strip().upper()
+    if not name:
+        return logging.INFO, logging.WARNING
+    level = logging.getLevelNamesMapping().get(name)
+    if level is None:
+        raise ConfigurationError(f"PORTAL_LOG_LEVEL={setting!r} is not a level: use DEBUG, INFO, "
+                                 "WARNING or ERROR (empty: INFO, Alembic from WARNING).")
+    return level, level
 
 
 def _coerce(raw: str, default: object) -> object:
@@ -92,8 +112,31 @@ def _coerce(raw: str, default: object) -> object:
     return raw
 
 
-def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
-    """Build the Flask config from defaults, the environment and explicit overrides."""
+class ConfigurationError(click.ClickException):
+    """A setting the portal cannot start without is missing or wrong. A ``ClickException``, so
+    that ``flask`` prints it as an error message instead of a traceback (under gunicorn it is an
+    ordinary exception: the worker fails to boot and the arbiter stops)."""
+
+
+MISSING_SECRET_KEY = """SECRET_KEY is not set.
+
+It signs sessions, CSRF tokens and the links in emails, so every web process, worker and cron
+job must share one key that survives restarts. Generate one once, keep it with your other
+secrets, and set it in the environment of every process:
+
+    export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+
+For development, turn debug on instead (scripts/flask --debug ... in a checkout, flask --debug
+..., or FLASK_DEBUG=1), or start the demo with python3 scripts/run.py: both use a key generated
+into instance/secret_key."""
+
+
+def load_config(instance_path: Path, overrides: dict | None = None, *, debug: bool = False) -> dict:
+    """Build the Flask config from defaults, the environment and explicit overrides.
+
+    ``debug`` is Flask's debug flag (``--debug``, ``FLASK_DEBUG``); with it, or with ``DEBUG`` or
+    ``TESTING`` among the overrides, a missing SECRET_KEY is generated into the instance folder.
+    Otherwise (production) a missing SECRET_KEY raises ``ConfigurationError``."""
     config: dict[str, object] = {}
     for setting in SETTINGS:
         raw = os.environ.get(setting.name)
@@ -104,6 +147,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         instance_path.mkdir(parents=True, exist_ok=True)
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'portal.db'}"
     if not config["SECRET_KEY"]:
+        if not (debug or config.get("DEBUG") or config.get("TESTING")):
+            raise ConfigurationError(MISSING_SECRET_KEY)
         config["SECRET_KEY"] = _development_secret(instance_path)
 
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
@@ -139,7 +184,8 @@ def trusted_hosts(raw: object, public_url: str) -> list[str] | None:
 
 
 def _development_secret(instance_path: Path) -> str:
-    """A per-checkout key so development sessions survive restarts; never used when SECRET_KEY is set."""
+    """A per-machine key so development sessions survive restarts; only with debug on or under
+    TESTING, never when SECRET_KEY is set (processes on two machines would not share it)."""
     instance_path.mkdir(parents=True, exist_ok=True)
     key_file = instance_path / "secret_key"
     if not key_file.exists():

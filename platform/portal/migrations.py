@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic.config import Config
 from flask import Flask
 
-from portal.config import PROJECT_ROOT
+from portal.paths import data_dir
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+MIGRATIONS_DIR = data_dir("migrations")
 
 
 def alembic_config(app: Flask, connection=None) -> Config:  # noqa: ANN001

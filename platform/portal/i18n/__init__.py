@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Flask, g
 from flask_babel import get_locale
 
-from portal.config import PROJECT_ROOT
 from portal.extensions import babel
 from portal.i18n import routing
 from portal.i18n.languages import (
@@ -14,11 +13,12 @@ from portal.i18n.languages import (
     language_name,
     native_language_name,
 )
+from portal.paths import data_dir
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(data_dir("translations")))
     babel.init_app(app, locale_selector=routing.current_language)
     routing.init_app(app)
 

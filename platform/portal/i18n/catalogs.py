@@ -10,8 +10,9 @@ from flask.cli import AppGroup
 
 from portal.config import PROJECT_ROOT
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
+from portal.paths import data_dir, in_checkout
 
-TRANSLATIONS = PROJECT_ROOT / "translations"
+TRANSLATIONS = data_dir("translations")
 TEMPLATE = TRANSLATIONS / "messages.pot"
 KEYWORDS = ["_l", "N_", "N_plural:1,2", "lazy_ngettext:1,2"]
 
@@ -31,6 +32,8 @@ def _babel(*args: str) -> None:
 @translations_cli.command("extract")
 def extract() -> None:
     """Collect every translatable string into translations/messages.pot."""
+    if not in_checkout():
+        raise click.ClickException("extracting messages reads the sources: run it in a checkout")
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     _babel("extract", "-F", str(PROJECT_ROOT / "babel.cfg"), *keywords, "--add-comments=i18n:",
            "--sort-by-file", "--no-wrap", "--project=cca-cooperation-portal",

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session, selectinload
 from portal.database import utcnow
 from portal.listings.models import Listing
 from portal.changes.log import database_key, note_changes
+from portal.paths import data_dir
 from portal.subjects.models import AnnotationSource, ConceptRow, ListingConcept
 from portal.thesaurus.annotator import Annotation, Annotator
 from portal.thesaurus.concepts import Concept, Thesaurus
 from portal.thesaurus.skos import read_skos
 
-SHIPPED_THESAURUS = Path(__file__).resolve().parents[3] / "seed" / "thesaurus.ttl"
+SHIPPED_THESAURUS = data_dir("seed") / "thesaurus.ttl"
 
 
 # --- The thesaurus in the database ----------------------------------------------------------
