@@ -10,11 +10,25 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from portal.users.models import Role, User, normalize_email
+from portal.accounts.auth import account_service
 from portal.config import SETTINGS
+from portal.database import utcnow
 from portal.extensions import db
+from portal.i18n.catalogs import translations_cli
+from portal.listings.cli import listings_cli
+from portal.matching import cli as _matching_cli  # noqa: F401 - adds "listings match"
+from portal.matching.store import refresh_all
 from portal.migrations import alembic_config
+from portal.moderation import cli as _moderation_cli  # noqa: F401 - adds "listings expire"
+from portal.notifications.cli import notifications_cli
+from portal.paths import seed_loader
+from portal.search.index import rebuild_index
+from portal.subjects.cli import thesaurus_cli
+from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, load_file
 from portal.taxonomy.models import Center
+from portal.users.models import Role, User, normalize_email
+from portal.users.roles import grant_moderation, revoke_moderation
+from portal.worker.cli import worker_command
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -95,8 +109,6 @@ def _user(email: str) -> User:
 @click.option("--password", help="Prompted for when omitted; use - to generate one.")
 def create_admin(email: str, name: str, password: str | None) -> None:
     """Create an administrator (or promote an existing account)."""
-    from portal.accounts.auth import account_service
-    from portal.database import utcnow
 
     service = account_service()
     existing = service.find_by_email(email)
@@ -133,7 +145,6 @@ def _centers(slugs: tuple[str, ...]) -> list[Center]:
 @click.argument("centers", nargs=-1, required=True)
 def grant_moderator(email: str, centers: tuple[str, ...]) -> None:
     """Let EMAIL moderate the CENTERS (slugs)."""
-    from portal.users.roles import grant_moderation
 
     user = _user(email)
     grant_moderation(user, _centers(centers))
@@ -147,7 +158,6 @@ def grant_moderator(email: str, centers: tuple[str, ...]) -> None:
 @click.option("--all", "revoke_all", is_flag=True, help="Revoke every center.")
 def revoke_moderator(email: str, centers: tuple[str, ...], revoke_all: bool) -> None:
     """Stop EMAIL moderating CENTERS (or --all)."""
-    from portal.users.roles import revoke_moderation
 
     user = _user(email)
     if not centers and not revoke_all:
@@ -162,12 +172,7 @@ def revoke_moderator(email: str, centers: tuple[str, ...], revoke_all: bool) -> 
 @click.option("--quiet", is_flag=True)
 def seed_command(quiet: bool) -> None:
     """Load the demo data from seed/ (idempotent: run it as often as you like)."""
-    from portal.search.index import rebuild_index
 
-    from portal.matching.store import refresh_all
-
-    from portal.paths import seed_loader
-    from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, load_file
 
     load_file(db.session, SHIPPED_THESAURUS)
     report = seed_loader().load_seed(db.session, current_app)
@@ -182,7 +187,6 @@ def seed_command(quiet: bool) -> None:
 @click.command("reindex")
 def reindex_command() -> None:
     """Rebuild the search index of every listing (after a bulk change made outside the portal)."""
-    from portal.search.index import rebuild_index
 
     count = rebuild_index(db.session)
     db.session.commit()
@@ -197,14 +201,6 @@ def config_help() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from portal.i18n.catalogs import translations_cli
-    from portal.listings.cli import listings_cli
-    from portal.matching import cli as _matching_cli  # noqa: F401 - adds "listings match"
-    from portal.moderation import cli as _moderation_cli  # noqa: F401 - adds "listings expire"
-    from portal.notifications.cli import notifications_cli
-    from portal.subjects.cli import thesaurus_cli
-    from portal.worker.cli import worker_command
-
     for command in (db_cli, users_cli, moderators_cli, seed_command, reindex_command, config_help,
                     translations_cli, listings_cli, notifications_cli, thesaurus_cli, worker_command):
         app.cli.add_command(command)

@@ -18,9 +18,9 @@ from portal.institutions.services import (
     NotAllowed,
     can_manage_institution,
 )
-from portal.listings.queries import public_listings_of
 from portal.web.navigation import get_or_404
 from portal.web.pagination import Page, page_number
+from portal.web.sections import sections
 from portal.web.security import csrf_checked_by_form
 from portal.web.templating import frame_unavailable
 
@@ -47,9 +47,9 @@ def directory():
 @bp.route("/<int:institution_id>")
 def profile(institution_id: int):
     institution = get_or_404(Institution, institution_id)
-    listings = public_listings_of(db.session, institution.id)
-    return render_template("institutions/profile.html", institution=institution, listings=listings,
-                           can_manage=can_manage_institution(current_user, institution))
+    return render_template("institutions/profile.html", institution=institution,
+                           can_manage=can_manage_institution(current_user, institution),
+                           page_sections=sections("institution", institution=institution))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 Each field says what it holds (its type and limits), whether it is per-language text, which
 kinds of listing keep it, and where it appears: the author's draft, a revision's snapshot,
 import/export, and the API (every listing, or only the detail). The draft class and
-``apply_draft`` (listings/services.py), the snapshots (moderation/snapshot.py), the import and
+``apply_draft`` (listings/services.py), the snapshots (listings/snapshot.py), the import and
 export columns (listings/transfer.py), the API's serializer and its OpenAPI description
 (api/) all read ``FIELDS``, so adding a field is one declaration here plus its migration,
 form widget, template and translations.
@@ -398,7 +398,7 @@ def content_class() -> type:
     spec = [(field.name, str) if field.required else (field.name, str, dataclasses.field(default=""))
             for field in text_fields()]
     cls = dataclasses.make_dataclass("Content", spec, frozen=True)  # (title, summary, description) in order
-    cls.__module__, cls.__doc__ = "portal.listings.services", "The texts of one language version."
+    cls.__module__, cls.__doc__ = "portal.listings.schema", "The texts of one language version."
     return cls
 
 
@@ -408,7 +408,12 @@ def draft_class(content: type) -> type:
         spec.append((field.name, Any) if field.required
                     else (field.name, Any, dataclasses.field(default_factory=field.type.empty)))
     cls = dataclasses.make_dataclass("ListingDraft", spec, kw_only=True)
-    cls.__module__ = "portal.listings.services"
+    cls.__module__ = "portal.listings.schema"
     cls.__doc__ = ("Everything an author fills in, independent of how it was entered (form, import, API): "
                    "one attribute per draft field of portal/listings/schema.py, the texts as ``content``.")
     return cls
+
+
+#: The texts of one language version, and everything an author fills in: made from the declaration.
+Content = content_class()
+ListingDraft = draft_class(Content)

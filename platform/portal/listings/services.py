@@ -20,7 +20,8 @@ from portal.listings import history, lifecycle, schema
 from portal.listings.history import ListingRevision, RevisionStatus, open_revision, record
 from portal.listings.lifecycle import Action, Refusal
 from portal.listings.models import Listing, ListingStatus, ListingTranslation
-from portal.listings.schema import end_of_day
+from portal.listings.schema import Content, ListingDraft, end_of_day  # noqa: F401 - the draft's classes, named here too
+from portal.listings.snapshot import draft_snapshot, listing_snapshot, with_text
 
 DEFAULT_LIFETIME_DAYS = 365
 MAX_LIFETIME_DAYS = 730
@@ -36,8 +37,6 @@ class InvalidTransition(Exception):
 
 # The texts of one language version, and everything an author fills in: both made from the
 # declared fields (listings/schema.py), so a new field needs no edit here.
-Content = schema.content_class()
-ListingDraft = schema.draft_class(Content)
 
 
 def latest_allowed_expiry(today: date) -> date:
@@ -98,8 +97,6 @@ class ListingService:
         """Edit everything; for a published listing this proposes a revision instead."""
         require(actor, Action.EDIT, listing)
         if lifecycle.edits_are_reviewed(listing):
-            from portal.listings.snapshot import draft_snapshot  # snapshots are built from drafts
-
             self._propose(actor, listing, lambda base: draft_snapshot(base, draft))
             return
         apply_draft(listing, draft)
@@ -109,8 +106,6 @@ class ListingService:
     def set_translation(self, actor: User, listing: Listing, language: str, content: Content) -> None:
         require(actor, Action.TRANSLATE, listing)
         if lifecycle.edits_are_reviewed(listing):
-            from portal.listings.snapshot import with_text
-
             self._propose(actor, listing, lambda base: with_text(base, language, content))
             return
         set_text(listing, language, content)
@@ -121,8 +116,6 @@ class ListingService:
         if language == listing.original_language:
             raise InvalidTransition  # the original stays; change the original language instead
         if lifecycle.edits_are_reviewed(listing):
-            from portal.listings.snapshot import with_text
-
             self._propose(actor, listing, lambda base: with_text(base, language, None))
             return
         translation = listing.translation(language)
@@ -161,8 +154,6 @@ class ListingService:
         """Start or continue the author's revision of a published listing."""
 
         revision = open_revision(self.session, listing.id)
-        from portal.listings.snapshot import listing_snapshot
-
         base = revision.content if revision is not None else listing_snapshot(listing)
         content = change(base)
         if revision is None:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from portal.listings import schema
+from portal.listings.schema import Content, ListingDraft
 from portal.listings.models import Listing, ListingTranslation
-from portal.listings.services import Content, ListingDraft
 
 # The keys and their JSON come from the declared fields (listings/schema.py). A revision stored
 # before a field existed lacks its key and applies as if the field were empty.

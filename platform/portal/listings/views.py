@@ -5,13 +5,17 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
+from portal.extensions import db
 from portal.i18n.routing import current_language
+from portal.institutions.models import Institution
 from portal.listings.blueprint import bp
 from portal.listings.lifecycle import Action, allowed_actions, edits_are_reviewed
 from portal.listings.models import PARTNER_ROLE_LABELS, TRL_LABELS, Listing, PartnerRole
 from portal.listings.permissions import can_view_listing
+from portal.listings.queries import public_listings_of
 from portal.listings.pages import render_detail
 from portal.web.navigation import get_or_404
+from portal.web.sections import section
 
 
 @bp.route("/<int:listing_id>")
@@ -46,3 +50,9 @@ def trl_label(level: int) -> str:
 @bp.app_template_global()
 def partner_role_labels(values: list[str]) -> str:
     return ", ".join(str(PARTNER_ROLE_LABELS[PartnerRole(v)]) for v in values if v in PartnerRole._value2member_map_)
+
+
+@section("institution", "listings/_institution_section.html", order=10)
+def institution_listings_section(institution: Institution, **_facts: object) -> dict:
+    """An institution's page lists its open offers and requests."""
+    return {"listings": public_listings_of(db.session, institution.id)}

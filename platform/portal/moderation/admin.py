@@ -14,6 +14,7 @@ from portal.users.roles import grant_moderation, revoke_moderation
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n.forms import options
+from portal.i18n.routing import current_language
 from portal.listings.models import Listing
 from portal.moderation.blueprint import admin_only, bp, moderator_required
 from portal.moderation.forms import ModeratorScopeForm
@@ -99,6 +100,4 @@ def moderators():
 
 
 def _page_language() -> str:
-    from portal.i18n.routing import current_language
-
     return current_language()

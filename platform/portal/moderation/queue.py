@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.institutions.models import Institution
+from portal.taxonomy.models import Center
 from portal.listings.models import Listing, ListingStatus
 from portal.moderation.models import ListingRevision, RevisionStatus
 
@@ -51,8 +52,6 @@ def _scope(query, center_ids: list[int] | None, filters: QueueFilters):  # noqa:
         query = query.where(Listing.institution_id.in_(
             select(Institution.id).where(Institution.country == filters.country)))
     if filters.center:
-        from portal.taxonomy.models import Center
-
         query = query.where(Listing.center_id.in_(select(Center.id).where(Center.slug == filters.center)))
     return query
 

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from portal.extensions import db
 from portal.notifications.kinds import Frequency
+from portal.notifications.delivery import send_digests
 
 notifications_cli = AppGroup("notifications", help="Send notification digests.")
 
@@ -16,8 +17,6 @@ notifications_cli = AppGroup("notifications", help="Send notification digests.")
 @click.option("--frequency", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
 def send_digest(frequency: str) -> None:
     """Send this period's digests (run daily, and weekly). Running it again sends nothing twice."""
-    from portal.notifications.delivery import send_digests
-
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         report = send_digests(Frequency(frequency))
         db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +14,6 @@ from sqlalchemy import select
 from portal.users.models import User
 from portal.database import utcnow
 from portal.extensions import db
-from portal.interests.models import Interest
 from portal.listings.models import Listing
 from portal.mail.service import send_to_user
 from portal.notifications import services
@@ -21,7 +21,13 @@ from portal.notifications.kinds import Frequency, Kind
 from portal.notifications.models import Notification
 from portal.notifications.texts import describe, target
 from portal.saved_searches import services as saved_searches
+from portal.search.finder import find_listings
+from portal.search.search_params import parse_params
+from portal.search.vocabulary import SearchVocabulary
 from portal.saved_searches.models import Alert, SavedSearch
+
+if TYPE_CHECKING:
+    from portal.interests.models import Interest  # interests sit above notifications
 
 DIGEST_SUBJECTS = {Frequency.DAILY: _l("Your daily summary"), Frequency.WEEKLY: _l("Your weekly summary")}
 LISTINGS_PER_SEARCH = 10
@@ -86,10 +92,6 @@ def send_digests(frequency: Frequency, now: datetime | None = None) -> DigestRep
 
 
 def _new_for(saved: SavedSearch, user: User, now: datetime) -> tuple[int, list[Listing]]:
-    from portal.search.finder import find_listings
-    from portal.search.search_params import parse_params
-    from portal.search.vocabulary import SearchVocabulary
-
     args = saved_searches.query_args(saved)
     args["sort"] = ["newest"]
     params = parse_params(args, allowed=SearchVocabulary(user.preferred_language).allowed(),
