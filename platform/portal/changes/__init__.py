@@ -4,8 +4,9 @@ A listing's life, step by step (each package is crossed once):
 
 1. **listings** – a service (``listings.services``, ``moderation.services``, the import, the
    expiry job, ``institutions.services``) changes rows and, in the same transaction, announces
-   what changed: ``announce_listing_changed(session, ids)``, ``announce_listing_published``,
-   ``announce_institution_changed`` (``changes.signals``).
+   what changed: ``announce_listing_changed(session, ids)`` or
+   ``announce_institution_changed(session, id)`` (``changes.signals``). A publication is a
+   change like any other: every receiver reads the listing's status for itself.
 2. **changes** – the announcement writes the change log at once (``changes.log``: a row of
    listing ids under a new token, ordered by the lock on ``search_state``), and holds the
    signal until the commit. A rollback forgets both.

@@ -57,8 +57,6 @@ class Announcement(NamedSignal):
 
 #: ``(session, listing_ids)``: a listing's text, status, dates or facets changed (or it is gone).
 listing_changed = Announcement("listing_changed")
-#: ``(session, listing_id)``: a listing became public (approved, restored or renewed).
-listing_published = Announcement("listing_published")
 #: ``(session, institution_id)``: an institution's name, country or type changed.
 institution_changed = Announcement("institution_changed")
 #: ``(session, matches)``: matching stored new suggestions (``matching.store.NewMatch``).
@@ -70,12 +68,6 @@ def announce_listing_changed(session: Session, listing_ids: Iterable[int]) -> No
     if ids:
         note_changes(session, ids)
         _hold(session, listing_changed, ids)
-
-
-def announce_listing_published(session: Session, listing_id: int) -> None:
-    """Also a change: the listing is announced as changed too."""
-    announce_listing_changed(session, [listing_id])
-    _hold(session, listing_published, listing_id)
 
 
 def announce_institution_changed(session: Session, institution_id: int) -> None:

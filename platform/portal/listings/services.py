@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from portal.users.models import User
 from portal.database import utcnow
-from portal.changes.signals import announce_listing_changed, announce_listing_published
+from portal.changes.signals import announce_listing_changed
 from portal.listings import history, lifecycle, schema
 from portal.listings.history import ListingRevision, RevisionStatus, open_revision, record
 from portal.listings.lifecycle import Action, Refusal
@@ -74,10 +74,7 @@ class ListingService:
 
     def announce(self, listing: Listing) -> None:
         """What follows a change to the listing happens once the transaction commits."""
-        if listing.status == ListingStatus.PUBLISHED:
-            announce_listing_published(self.session, listing.id)
-        else:
-            announce_listing_changed(self.session, [listing.id])
+        announce_listing_changed(self.session, [listing.id])
 
     def create(self, author: User, draft: ListingDraft, *, submit: bool) -> Listing:
         if not can_post(author):

@@ -1,2 +1,3 @@
-"""Moderation: review queue, decisions with reasons, revisions of published listings,
-audit trail, reports, institution verification and expiry."""
+"""Moderation: the review queue, decisions with reasons on submissions and revisions, reports,
+suspension, institution verification, the expiry job and the statistics. A listing's history
+and revisions themselves belong to the listing (``listings.history``, ``listings.snapshot``)."""

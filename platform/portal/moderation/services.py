@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from portal.users.models import Role, User
 from portal.users.roles import can_moderate
 from portal.database import utcnow
-from portal.changes.signals import announce_listing_changed, announce_listing_published
+from portal.changes.signals import announce_listing_changed
 from portal.listings import lifecycle
 from portal.listings.models import Listing, ListingStatus
 from portal.moderation.models import (
@@ -72,10 +72,7 @@ class ModerationService:
 
     def announce(self, listing: Listing) -> None:
         """Search, subjects and suggestions follow the decision once it is committed."""
-        if listing.status == ListingStatus.PUBLISHED:
-            announce_listing_published(self.session, listing.id)
-        else:
-            announce_listing_changed(self.session, [listing.id])
+        announce_listing_changed(self.session, [listing.id])
 
     def _require(self, moderator: User, action: lifecycle.Action, listing: Listing) -> None:
         """Refuse what the lifecycle does not allow; a listing that has moved on since the
