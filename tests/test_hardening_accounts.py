@@ -4,7 +4,6 @@ did not end the session) and 8 (registration not throttled; the reset email's fi
 from __future__ import annotations
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -111,19 +110,16 @@ def test_unknown_accounts_cost_the_same_hash_as_known_ones(db_session, make, mon
     service.authenticate("nobody@example.org", "whatever password")
     assert seen[-1].startswith(method + "$")
 
-    # And it takes about as long as a real check (it took 19 ms against 142 ms).
+    # And it costs what a real check costs: one hash of the same method and parameters (the
+    # measured times were 19 ms against 142 ms before; counted, not timed, so a busy machine
+    # cannot make this test lie).
     known = make.user("timed@example.org")
     known.password_hash = service.hash_password(PASSWORD)
-
-    def fastest(email: str) -> float:
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
-            service.authenticate(email, "a wrong password")
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    assert fastest("nobody@example.org") > 0.5 * fastest("timed@example.org")
+    seen.clear()
+    service.authenticate("nobody@example.org", "a wrong password")
+    service.authenticate("timed@example.org", "a wrong password")
+    assert len(seen) == 2
+    assert seen[0].split("$")[0] == seen[1].split("$")[0] == method
 
 
 def _register(client, email: str, address: str = "192.0.2.1"):  # noqa: ANN001, ANN201
