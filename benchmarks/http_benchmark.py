@@ -28,7 +28,10 @@ hello, page 1, hello, page 2, …, hello, repeated --rounds times. A page's shar
 requests/s divided by the mean of the two hello runs around it, so that load from other
 processes on the machine affects both sides alike. The table gives the median over rounds of
 requests/s and share, and p50/p99 latency as wrk reports them (median over rounds); "errors"
-counts non-2xx/3xx answers and socket errors (timeouts included) over all rounds.
+counts non-2xx/3xx answers and socket errors (timeouts included) over all rounds; "worker CPU
+ms/req" is the CPU time (user + system, from /proc/PID/stat) the app's gunicorn workers spent
+during a run divided by its requests: far less sensitive to a busy machine than requests/s (the
+database server's CPU is not in it). Whatever the servers log (errors, worker timeouts) is printed.
 After the run it reports each gunicorn worker's resident memory (VmRSS from /proc).
 """
 
@@ -177,6 +180,8 @@ class WrkRun:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int
+    cpu_ms: float | None = None  # the app's workers' CPU time per request (from /proc)
 
 
 @dataclass
@@ -209,7 +214,32 @@ def wrk(url: str, seconds: int, args: argparse.Namespace) -> WrkRun:
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
-    return WrkRun(float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1)), errors)
+    requests = int(re.search(r"^\s*(\d+) requests in", output, re.M).group(1))
+    return WrkRun(float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1)), errors, requests)
+
+
+def measure(url: str, master: int, args: argparse.Namespace) -> WrkRun:
+    """A wrk run, with the CPU time the server's workers spent per request: unlike requests/s,
+    hardly affected by what else runs on the machine (the database server's CPU is not in it)."""
+    before = workers_cpu(master)
+    result = wrk(url, args.seconds, args)
+    after = workers_cpu(master)
+    spent = sum(after[pid] - before.get(pid, 0.0) for pid in after)  # a restarted worker starts at 0
+    result.cpu_ms = 1000 * spent / result.requests if result.requests else None
+    return result
+
+
+def workers_cpu(master: int) -> dict[int, float]:
+    """CPU seconds (user + system) of each of ``master``'s children, from /proc/PID/stat."""
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu = {}
+    for pid, _rss in worker_memory(master):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime: fields 14 and 15
+    return cpu
 
 
 def free_port() -> int:
@@ -306,11 +336,11 @@ def run(url: str, pages: list[tuple[str, str]], args: argparse.Namespace, logs: 
         wrk(hello, args.warmup, args)
         hello_row = Row("hello world (same gunicorn)", hello)
         for _round in range(args.rounds):
-            before = wrk(hello, args.seconds, args)
+            before = measure(hello, servers["hello"].pid, args)
             hello_row.runs.append(before)
             for row in rows:
-                measured = wrk(row.path, args.seconds, args)
-                after = wrk(hello, args.seconds, args)
+                measured = measure(row.path, servers["portal"].pid, args)
+                after = measure(hello, servers["hello"].pid, args)
                 hello_row.runs.append(after)
                 row.runs.append(measured)
                 row.shares.append(measured.requests_per_second
@@ -349,17 +379,21 @@ def worker_memory(master: int) -> list[tuple[int, float]]:
 
 
 def print_table(rows: list[Row], args: argparse.Namespace) -> None:
-    print(f"\n| page | req/s | share of hello | p50 ms | p99 ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("\n| page | req/s | share of hello | p50 ms | p99 ms | errors | worker CPU ms/req |\n"
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
         rps = statistics.median(run.requests_per_second for run in row.runs)
         share = f"{100 * statistics.median(row.shares):.2f}%" if row.shares else "100%"
         p50 = statistics.median(run.p50_ms for run in row.runs)
         p99 = statistics.median(run.p99_ms for run in row.runs)
         errors = sum(run.errors for run in row.runs)
-        print(f"| {row.name} | {rps:,.1f} | {share} | {p50:,.1f} | {p99:,.1f} | {errors} |")
+        cpu = [run.cpu_ms for run in row.runs if run.cpu_ms is not None]
+        cpu_ms = f"{statistics.median(cpu):,.1f}" if cpu else "–"
+        print(f"| {row.name} | {rps:,.1f} | {share} | {p50:,.1f} | {p99:,.1f} | {errors} | {cpu_ms} |")
     print(f"\n(gunicorn --workers {args.workers} --timeout {args.timeout}; "
           f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s; {args.rounds} round(s); medians over rounds; share = page req/s ÷ mean of the hello runs "
-          "before and after it)")
+          "before and after it; worker CPU = user+system time of the app's gunicorn workers during the "
+          "run ÷ requests, from /proc: the database server's share is not in it)")
 
 
 def print_memory(memory: dict) -> None:
