@@ -289,7 +289,8 @@ def check(url: str, tries: int = 3) -> None:
                 response.read()
             return
         except (OSError, http.client.HTTPException) as error:  # HTTPError, a worker killed mid-request
-            answer = f"answered {error.code}" if isinstance(error, urllib.error.HTTPError) else f"failed ({error!r})"
+            answer = (f"answered {error.code}" if isinstance(error, urllib.error.HTTPError)
+                      else f"failed ({error!r})")
             print(f"  ! {url} {answer} after {time.perf_counter() - started:.1f} s (try {attempt} of {tries})",
                   flush=True)
     raise SystemExit(f"{url} never answered 200: nothing to measure")
@@ -391,7 +392,8 @@ def print_table(rows: list[Row], args: argparse.Namespace) -> None:
         cpu_ms = f"{statistics.median(cpu):,.1f}" if cpu else "–"
         print(f"| {row.name} | {rps:,.1f} | {share} | {p50:,.1f} | {p99:,.1f} | {errors} | {cpu_ms} |")
     print(f"\n(gunicorn --workers {args.workers} --timeout {args.timeout}; "
-          f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s; {args.rounds} round(s); medians over rounds; share = page req/s ÷ mean of the hello runs "
+          f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s; {args.rounds} round(s); "
+          "medians over rounds; share = page req/s ÷ mean of the hello runs "
           "before and after it; worker CPU = user+system time of the app's gunicorn workers during the "
           "run ÷ requests, from /proc: the database server's share is not in it)")
 
