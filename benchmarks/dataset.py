@@ -1,0 +1,236 @@
+"""The benchmarks' synthetic portal: N published listings in all eight languages on top of the
+demo seed, prepared as production prepares a portal (migrated, thesaurus loaded, listings
+annotated, search index built, suggestions computed).
+
+Shared by ``search_benchmark.py`` and ``http_benchmark.py`` so that both measure the same data
+(same seed, same vocabulary, same distribution). ``open_database`` makes or reuses the database:
+a temporary or named SQLite file, or a fresh database on a PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for _path in (str(ROOT), str(ROOT / "platform")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from portal.database import Database, utcnow  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.i18n.languages import LANGUAGES  # noqa: E402
+from portal.institutions.models import Institution  # noqa: E402
+from portal.listings.models import (  # noqa: E402
+    Direction,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    ListingTranslation,
+    listing_topics,
+)
+from portal.taxonomy.models import Center, Topic  # noqa: E402
+
+_SYLLABLES = {
+    "latin": "ba be bi bo da de di do ka ke ki ko la le li lo ma me mi mo na ne ni no ra re ri ro sa se si so "
+             "ta te ti to ya yo za ze ar er ir or an en in on at et it ot sh ch gʻ oʻ ä ö ü ý ş ç ň".split(),
+    "cyrillic": "ба бе би бо да де ди до ка ке ки ко ла ле ли ло ма ме ми мо на не ни но ра ре ри ро са се си со "
+                "та те ти то ар ер ир ор ан ен ин он ат ет ит от қа ғы ұл ү ө ң ә і ҳа ҷо ӣ".split(),
+}
+_SCRIPT = {"en": "latin", "tk": "latin", "uz": "latin", "ru": "cyrillic", "kk": "cyrillic", "ky": "cyrillic",
+           "tg": "cyrillic"}
+def _vocabulary(session, rng: random.Random, size: int = 20_000) -> dict[str, tuple[list[str], list[float]]]:  # noqa: ANN001
+    """Per language, a Zipf-distributed vocabulary: the seeded listings' real words spread over the
+    frequent ranks, then invented words of the same script, so a real word like "irrigation"
+    matches a realistic share of listings rather than most of them."""
+    real: dict[str, list[str]] = {code: [] for code in LANGUAGES}
+    for translation in session.scalars(select(ListingTranslation).order_by(ListingTranslation.id)):
+        text_ = f"{translation.title} {translation.summary} {translation.description}"
+        if translation.language == "zh":
+            real["zh"].extend(text_[i:i + 2] for i in range(len(text_) - 1) if text_[i:i + 2].isalpha())
+        else:
+            real[translation.language].extend(w.strip(".,;:()«»\"“”").lower() for w in text_.split() if len(w) > 3)
+    vocabularies = {}
+    for code in LANGUAGES:
+        words = list(dict.fromkeys(real[code]))
+        rng.shuffle(words)
+        if code == "zh":
+            invented = ["".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(2)) for _ in range(size)]
+        else:
+            syllables = _SYLLABLES[_SCRIPT[code]]
+            invented = ["".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(size)]
+        ranked = invented[:40] + words + invented[40:]  # real words from rank 40 on
+        cumulative, total = [], 0.0
+        for rank in range(len(ranked)):
+            total += 1 / (rank + 1) ** 1.05
+            cumulative.append(total)
+        vocabularies[code] = (ranked, cumulative)
+    return vocabularies
+
+
+def _sentence(rng: random.Random, vocabulary: tuple[list[str], list[float]], count: int, language: str) -> str:
+    chosen = rng.choices(vocabulary[0], cum_weights=vocabulary[1], k=count)
+    return ("".join(chosen) + "。") if language == "zh" else (" ".join(chosen).capitalize() + ".")
+
+
+def generate(session, count: int, seed: int = 7) -> None:  # noqa: ANN001
+    rng = random.Random(seed)
+    words = _vocabulary(session, rng)
+    centers = list(session.scalars(select(Center)))
+    topics = list(session.scalars(select(Topic)))
+    institutions = list(session.scalars(select(Institution)))
+    now = utcnow()
+    batch = 2000
+    for start in range(0, count, batch):
+        size = min(batch, count - start)
+        listing_rows = []
+        for _ in range(size):
+            listing_rows.append({
+                "center_id": rng.choice(centers).id, "kind": rng.choice(list(ListingKind)),
+                "direction": rng.choice(list(Direction)), "status": ListingStatus.PUBLISHED,
+                "institution_id": rng.choice(institutions).id, "original_language": rng.choice(LANGUAGES),
+                "created_at": now, "updated_at": now, "published_at": now - timedelta(days=rng.randint(0, 300)),
+                "expires_at": now + timedelta(days=rng.randint(5, 700)), "keywords": [], "target_countries": [],
+                "working_languages": [], "partner_roles": [], "trl": rng.choice([None, *range(1, 10)]),
+            })
+        ids = session.execute(insert(Listing).returning(Listing.id), listing_rows).scalars().all()
+        translations, links = [], []
+        for listing_id, row in zip(ids, listing_rows, strict=True):
+            languages = [row["original_language"], *rng.sample(LANGUAGES, k=rng.choice([0, 0, 1, 2]))]
+            for language in dict.fromkeys(languages):
+                pool = words[language]
+                translations.append({
+                    "listing_id": listing_id, "language": language,
+                    "title": _sentence(rng, pool, rng.randint(5, 9), language)[:200],
+                    "summary": _sentence(rng, pool, rng.randint(18, 30), language)[:600],
+                    "description": " ".join(_sentence(rng, pool, rng.randint(12, 20), language)
+                                            for _ in range(rng.randint(4, 8))),
+                })
+            for topic in rng.sample(topics, k=rng.randint(1, 3)):
+                links.append({"listing_id": listing_id, "topic_id": topic.id})
+        session.execute(insert(ListingTranslation), translations)
+        session.execute(insert(listing_topics), links)
+        session.commit()
+        if (start + size) % 20_000 == 0 or start + size == count:
+            print(f"  generated {start + size:,} listings", flush=True)
+
+
+def migrate(app) -> None:  # noqa: ANN001
+    from alembic import command
+
+    from portal.migrations import alembic_config
+
+    with Database.engine(app).begin() as connection:
+        command.upgrade(alembic_config(app, connection), "head")
+
+
+def prepare(app, url: str, listings: int, *, suggestions: bool = True) -> dict[str, float]:  # noqa: ANN001
+    """Migrate, load the thesaurus and the seed, generate ``listings`` synthetic listings, annotate
+    and index them and (unless ``suggestions`` is false) compute every listing's suggested
+    partners with ``refresh_all``, as ``flask seed`` does. Returns seconds per step."""
+    from portal.matching.store import refresh_all
+    from portal.search.index import rebuild_index
+    from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, load_file
+    from seed.loader import load_seed
+
+    seconds: dict[str, float] = {}
+
+    def step(name: str, started: float) -> float:
+        seconds[name] = time.perf_counter() - started
+        return seconds[name]
+
+    started = time.perf_counter()
+    migrate(app)
+    with app.app_context():
+        load_file(db.session, SHIPPED_THESAURUS)
+        load_seed(db.session, app)
+        db.session.commit()
+        step("migrate, thesaurus, seed", started)
+        print(f"backend: {make_url(url).get_backend_name()}; generating {listings:,} listings", flush=True)
+        started = time.perf_counter()
+        generate(db.session, listings)
+        print(f"generated {listings:,} listings in {step('generate', started):.1f} s", flush=True)
+        started = time.perf_counter()
+        annotated = annotate_all(db.session)
+        db.session.commit()
+        elapsed = step("annotate", started)
+        print(f"annotated {annotated:,} listings in {elapsed:.1f} s ({1000 * elapsed / max(annotated, 1):.2f} ms "
+              "each, database writes included)", flush=True)
+        started = time.perf_counter()
+        indexed = rebuild_index(db.session)
+        db.session.commit()
+        print(f"indexed {indexed:,} listings in {step('index', started):.1f} s", flush=True)
+        if suggestions:
+            started = time.perf_counter()
+            matched = refresh_all(db.session)
+            db.session.commit()
+            print(f"computed the suggestions of {matched:,} listings (refresh_all) in "
+                  f"{step('suggestions', started):.1f} s", flush=True)
+        if make_url(url).get_backend_name() == "postgresql":  # as autovacuum would soon do
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+    seconds["total"] = sum(seconds.values())
+    return seconds
+
+
+@dataclass
+class BenchDatabase:
+    """Where the benchmark's data lives. ``url`` is what the portal gets as DATABASE_URL;
+    ``fresh`` says it still has to be prepared; ``drop()`` removes it unless it is kept."""
+
+    url: str
+    fresh: bool
+    keep: bool
+    workdir: Path
+    _server: str | None = None
+    _name: str | None = None
+    _cleanups: list = field(default_factory=list)
+
+    def drop(self) -> None:
+        if not self.keep and self._server and self._name:
+            admin = create_engine(self._server, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{self._name}" WITH (FORCE)'))
+            admin.dispose()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def reuse_hint(self) -> str:
+        return f"--reuse {self.url}"
+
+
+def open_database(*, server: str | None = None, sqlite: str | Path | None = None, reuse: str | None = None,
+                  keep: bool = False) -> BenchDatabase:
+    """The database to benchmark: ``reuse`` (a URL kept earlier), else a fresh database on the
+    PostgreSQL ``server``, else a new SQLite file (``sqlite``, or a temporary one; a kept
+    temporary file goes to a directory of its own that is not removed)."""
+    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    if reuse:
+        return BenchDatabase(reuse, fresh=False, keep=True, workdir=workdir)
+    if server:
+        name = f"portal_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        return BenchDatabase(url, fresh=True, keep=keep, workdir=workdir, _server=server, _name=name)
+    if sqlite:
+        path = Path(sqlite).resolve()
+        if path.exists():
+            raise SystemExit(f"{path} exists: pass --reuse sqlite:///{path} to measure it, or remove it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif keep:
+        path = Path(tempfile.mkdtemp(prefix="portal-bench-kept-")) / "bench.db"
+    else:
+        path = workdir / "bench.db"
+    return BenchDatabase(f"sqlite:///{path}", fresh=True, keep=keep, workdir=workdir)
