@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "translations" / "GLOSSARY.md"
 APOSTROPHES = str.maketrans({c: "'" for c in "’ʼʻ‘`"})
 QUOTES = "«»“”„\""
+#: A word or placeholder between ASCII quotation marks, as in "'%(value)s' is not a valid choice".
+ASCII_QUOTED = re.compile(r"(?:^|[\s(])(['\"])[^'\"\s][^'\"]*\1")
 DISTINCT = ("confirm", "approve", "verify")
 
 
@@ -127,6 +129,6 @@ def test_one_style_of_quotation_marks(language):
     for msgid, forms in _strings(language).items():
         for form in forms:
             foreign = {mark for mark in form if mark in QUOTES and mark not in allowed and mark not in msgid}
-            if foreign:
+            if foreign or (language != "en" and ASCII_QUOTED.search(form)):
                 mixed.append((msgid, form))
     assert not mixed, f"{language} uses quotation marks other than {allowed}: {mixed[:5]}"
