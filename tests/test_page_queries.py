@@ -79,3 +79,28 @@ def test_the_home_page_sends_few_statements(client, market, statements):
 def test_a_listing_page_sends_few_statements(client, market, statements):
     count = _warm_count(client, statements, f"/en/listings/{market[3].id}")
     assert count <= DETAIL_CAP, "\n\n".join(statements)
+
+
+def test_related_listings_share_a_topic_most_shared_first(client, db_session, make, market):
+    from portal.listings.models import ListingStatus
+    from portal.listings.queries import related_public
+
+    shown = market[1]  # drip irrigation and solar power
+    draft = make.listing(title="Draft sharing both topics", topics=list(shown.topics), status=ListingStatus.DRAFT)
+    related = related_public(db_session, shown)
+    assert related and shown not in related and draft not in related
+    assert all({topic.id for topic in listing.topics} & {topic.id for topic in shown.topics} for listing in related)
+    assert all(len(listing.topics) == 2 for listing in related)  # those sharing both come first
+    page = client.get(f"/en/listings/{shown.id}").get_data(as_text=True)
+    assert "Related offers and requests" in page and related[0].original.title in page
+
+
+def test_home_counts_are_computed_once_for_every_process(app, client, db_session, market, monkeypatch):
+    from portal.listings import home
+
+    calls = []
+    original = home._stats
+    monkeypatch.setattr(home, "_stats", lambda: calls.append(1) or original())
+    first = client.get("/en/").get_data(as_text=True)
+    assert client.get("/ru/").status_code == 200 and len(calls) == 1  # the stored row served the second
+    assert "30" in first  # open listings
