@@ -74,12 +74,14 @@ def public_ids(app, count: int, seed: int = 11) -> list[int]:  # noqa: ANN001
     return random.Random(seed).sample(ids, min(count, len(ids)))
 
 
-def measure(app, runs: int, show: bool = False) -> list[tuple[str, float, float, int]]:  # noqa: ANN001
+def measure(app, runs: int, show: bool = False, only: list[str] | None = None) -> list[tuple[str, float, float, int]]:  # noqa: ANN001, E501
     client = app.test_client()
     counter = StatementCounter(Database.engine(app))
     ids = public_ids(app, runs + 1)
     results = []
     for name, pattern in PAGES:
+        if only and not any(word in name for word in only):
+            continue
         paths = [pattern.format(id=listing_id) for listing_id in ids] if "{id}" in pattern else [pattern] * (runs + 1)
         response = client.get(paths[0])  # warm-up: indexes, caches, compiled queries
         assert response.status_code == 200, (paths[0], response.status_code)
@@ -119,6 +121,7 @@ def main() -> None:
     parser.add_argument("--reuse", metavar="URL", help="a database kept by search_benchmark.py --keep")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--explain", action="store_true", help="print each page's statements and slow plans")
+    parser.add_argument("--only", action="append", help="pages whose name contains this (repeatable)")
     parser.add_argument("--redis", metavar="URL", help="REDIS_URL for the app (default: none, the database)")
     args = parser.parse_args()
 
@@ -132,7 +135,7 @@ def main() -> None:
         else:
             prepare(app, url, args.listings)
         print(f"\n{'page (in process)':<28} {'p50 ms':>8} {'p95 ms':>8} {'statements':>11}")
-        for name, p50, p95, count in measure(app, args.runs, show=args.explain):
+        for name, p50, p95, count in measure(app, args.runs, show=args.explain, only=args.only):
             print(f"{name:<28} {p50:8.1f} {p95:8.1f} {count:11}")
     finally:
         Database.engine(app).dispose()
