@@ -69,11 +69,12 @@ def db_session(app: Flask) -> Iterator[Session]:
     (as in production) on the same connection, inside the same rolled-back transaction;
     refresh objects after a request to see what it changed."""
     from portal.database import Database, PortalSession
-    from portal.search import facet_cache
+    from portal.search import facet_cache, vocabulary
     from portal.matching import store
 
     # The last test's listings were rolled back, whatever the search state says.
     facet_cache.forget_indexes()
+    vocabulary.forget_terms()
     store.forget_indexes()
     engine = Database.engine(app)
     connection = engine.connect()

@@ -10,3 +10,18 @@ db = Database()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def redis_client():  # noqa: ANN201 - a redis.Redis, or None
+    """The app's Redis connection (``REDIS_URL``), made at first use; None without one."""
+    from flask import current_app
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    client = current_app.extensions.get("portal.redis")
+    if client is None:
+        import redis
+
+        client = current_app.extensions["portal.redis"] = redis.Redis.from_url(url)
+    return client

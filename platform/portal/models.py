@@ -10,6 +10,7 @@ from portal.matching.models import ListingMatch  # noqa: F401
 from portal.moderation.models import ExpiryReminder, ListingEvent, ListingReport, ListingRevision  # noqa: F401
 from portal.notifications.models import Digest, Notification, NotificationPreference  # noqa: F401
 from portal.saved_searches.models import SavedSearch  # noqa: F401
+from portal.cache.models import CachedValue  # noqa: F401
 from portal.changes.models import ChangeState, ListingChange  # noqa: F401
 from portal.search.models import SearchDocument  # noqa: F401
 from portal.security.models import ThrottleCounter  # noqa: F401

@@ -12,7 +12,7 @@ from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
 from portal.search.finder import find_listings
 from portal.listings.models import Listing
 from portal.search.search_params import MAX_QUERY_CHARS, parse_params
-from portal.search.vocabulary import SearchVocabulary
+from portal.search.vocabulary import SearchVocabulary, current_search
 from portal.subjects.services import subjects_of, subjects_of_many
 from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404
@@ -62,13 +62,13 @@ def _strict_problems(vocabulary: SearchVocabulary) -> list[str]:
 @bp.route("/listings")
 def list_listings():
     language = g.lang_code
-    vocabulary = SearchVocabulary(language)
+    index, vocabulary = current_search(language)
     params = parse_params(request.args.to_dict(flat=False), allowed=vocabulary.allowed(),
                           per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE)
     problems = list(dict.fromkeys([*_strict_problems(vocabulary), *params.problems]))
     if problems:
         raise _bad_request("; ".join(problems))
-    outcome = find_listings(db.session, params, with_topics=True)
+    outcome = find_listings(db.session, params, with_topics=True, index=index)
     subjects = subjects_of_many(db.session, [listing.id for listing in outcome.listings], language, limit=50)
     with force_locale(language):
         return jsonify({

@@ -27,23 +27,28 @@ class FollowingIndexes(Generic[T]):
         self._indexes: dict[str, tuple[T, Followed]] = {}
 
     def get(self, session: Session) -> T:
+        return self.get_with_token(session)[0]
+
+    def get_with_token(self, session: Session) -> tuple[T, str]:
+        """The index and the change token it reflects (what else the caller derives from the
+        same state can be kept under that token, without asking the database again)."""
         key, token = database_key(session), current_token(session)
         with self.lock:
             cached = self._indexes.get(key)
             if cached is not None and not self._stale(cached[0]):
                 index, followed = cached
                 if followed.token == token:
-                    return index
+                    return index, token
                 caught = followed.catch_up(session)
                 if caught is not None:
                     latest, changed = caught
                     if changed:
                         self._update(session, index, changed)
                     followed.moved(latest, changed)
-                    return index
+                    return index, latest
             index = self._build(session)
             self._indexes[key] = (index, Followed(token))
-            return index
+            return index, token
 
     def put(self, session: Session, index: T) -> None:
         """Take an index built elsewhere as reflecting the database now."""

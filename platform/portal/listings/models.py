@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import Base, db_enum, utcnow
@@ -146,11 +146,19 @@ listing_topics = Table(
     Base.metadata,
     Column("listing_id", Integer, ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True),
     Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+    # A topic's listings (related listings, topic filters) without reading the whole table.
+    Index("ix_listing_topics_topic_listing", "topic_id", "listing_id"),
 )
 
 
 class Listing(Base):
     __tablename__ = "listings"
+    __table_args__ = (
+        # The newest public listings (home page, feeds, related listings) without a sort of all,
+        # overall and per center; the center's counts read only its index entries.
+        Index("ix_listings_status_published", "status", "published_at", "id"),
+        Index("ix_listings_center_status_published", "center_id", "status", "published_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)

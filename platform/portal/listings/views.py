@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.i18n.routing import current_language
@@ -20,7 +21,8 @@ from portal.web.sections import section
 
 @bp.route("/<int:listing_id>")
 def detail(listing_id: int):
-    listing = get_or_404(Listing, listing_id)
+    # What the page shows, in the same query (the texts and topics follow in one each).
+    listing = get_or_404(Listing, listing_id, options=[joinedload(Listing.institution), joinedload(Listing.center)])
     if not can_view_listing(current_user, listing):
         abort(404)  # not 403: an unpublished listing's existence is private too
     return render_detail(listing)

@@ -29,6 +29,11 @@ def current_index(session: Session) -> FacetIndex:
     return _indexes.get(session)
 
 
+def current_index_and_token(session: Session) -> tuple[FacetIndex, str]:
+    """The index and the change token it is at (see ``FollowingIndexes.get_with_token``)."""
+    return _indexes.get_with_token(session)
+
+
 def _build(session: Session) -> FacetIndex:
     thesaurus, annotator = current_thesaurus_and_annotator(session)
     return FacetIndex.build(_load(session, utcnow()), built_at=time.time(),

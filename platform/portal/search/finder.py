@@ -40,14 +40,15 @@ class SearchOutcome:
 
 def find_listings(session: Session, params: SearchParams, *, now: datetime | None = None,
                   center: str | None = None, published_after: datetime | None = None,
-                  with_topics: bool = False) -> SearchOutcome:
+                  with_topics: bool = False, index: FacetIndex | None = None) -> SearchOutcome:
     """``center`` narrows every count and result to one center (its landing page);
     ``published_after`` to listings published since then (a saved search's alert);
-    ``with_topics`` loads the listings' topics too (the API shows them, cards do not)."""
+    ``with_topics`` loads the listings' topics too (the API shows them, cards do not);
+    ``index``: the facet index the caller already has (``vocabulary.current_search``)."""
     now = now or utcnow()
     terms = parse_query(params.q) if params.q else []
     matches = text_matches(session, terms) if terms else None
-    index = current_index(session)
+    index = index or current_index(session)
     term_subjects = _term_subjects(index, params.q, terms) if terms else []
     found = index.search(params, now=now.timestamp(), terms=matches, within=_within(index, center, published_after),
                          term_subjects=term_subjects)
@@ -84,7 +85,8 @@ def _within(index: FacetIndex, center: str | None, published_after: datetime | N
 def _load_listings(session: Session, ids: list[int], with_topics: bool) -> list[Listing]:
     if not ids:
         return []
-    options = [selectinload(Listing.translations), joinedload(Listing.institution), joinedload(Listing.center)]
+    # One query for what a card shows (a page has 20 listings of a few translations each).
+    options = [joinedload(Listing.translations), joinedload(Listing.institution), joinedload(Listing.center)]
     if with_topics:
         options.append(selectinload(Listing.topics))
     loaded = session.scalars(select(Listing).where(Listing.id.in_(ids)).options(*options)).unique().all()

@@ -7,24 +7,23 @@ endpoint names (``listings.browse``, ``taxonomy.center``) stay with what they sh
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
-from sqlalchemy import select
 
 from portal.extensions import db
 from portal.i18n.routing import current_language
 from portal.listings.blueprint import bp as listings_bp
 from portal.search.finder import find_listings
 from portal.search.search_params import SORTS
-from portal.search.vocabulary import PER_PAGE, SearchVocabulary, search_params
+from portal.search.vocabulary import PER_PAGE, current_search, search_params
 from portal.taxonomy.blueprint import bp as taxonomy_bp
-from portal.taxonomy.models import Center
+from portal.taxonomy.blueprint import ordered_centers
 from portal.web.pagination import Page
 
 
 @listings_bp.route("/")
 def browse():
-    vocabulary = SearchVocabulary(current_language())
+    index, vocabulary = current_search(current_language())
     params = search_params(vocabulary, request.args.to_dict(flat=False))
-    outcome = find_listings(db.session, params)
+    outcome = find_listings(db.session, params, index=index)
     return render_template("listings/browse.html", outcome=outcome, params=params, vocabulary=vocabulary,
                            page=Page.of(params.page, params.per_page, outcome.total), sorts=SORTS)
 
@@ -32,12 +31,12 @@ def browse():
 @taxonomy_bp.route("/<slug>")
 def center(slug: str):
     """A center's landing page: its description and the search, limited to its listings."""
-    center = db.session.scalar(select(Center).where(Center.slug == slug[:64]))
+    center = next((center for center in ordered_centers() if center.slug == slug), None)  # the header's
     if center is None:
         abort(404)
-    vocabulary = SearchVocabulary(current_language())
+    index, vocabulary = current_search(current_language())
     params = search_params(vocabulary, request.args.to_dict(flat=False))
-    outcome = find_listings(db.session, params, center=center.slug)
+    outcome = find_listings(db.session, params, center=center.slug, index=index)
     outcome.facets["centers"] = []  # the page is the center filter
     return render_template("taxonomy/center.html", center=center, outcome=outcome, params=params,
                            vocabulary=vocabulary, page=Page.of(params.page, PER_PAGE, outcome.total),

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from flask import current_app
 
-from portal.extensions import db
+from portal.extensions import db, redis_client
 from portal.security.throttle import AttemptThrottle, Limit, SignInRules, SignInThrottle
 
 
 def _store():
-    url = current_app.config.get("REDIS_URL")
-    if url:
+    client = redis_client()
+    if client is not None:
         from portal.security.stores import RedisCounterStore
 
-        client = current_app.extensions.get("portal.redis")
-        if client is None:
-            import redis
-
-            client = current_app.extensions["portal.redis"] = redis.Redis.from_url(url)
         return RedisCounterStore(client)
     from portal.security.stores import DatabaseCounterStore
 

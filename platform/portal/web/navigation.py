@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -26,8 +27,9 @@ def redirect_next(default_endpoint: str, **values: object) -> Response:
     return redirect(target if is_safe_next(target) else url_for(default_endpoint, **values))
 
 
-def get_or_404(model: type[T], ident: object) -> T:
-    row = db.session.get(model, ident)
+def get_or_404(model: type[T], ident: object, options: Sequence = ()) -> T:
+    """``options``: loader options (``joinedload`` of what the page shows) for the same query."""
+    row = db.session.get(model, ident, options=options)
     if row is None:
         abort(404)
     return row

@@ -1,0 +1,55 @@
+"""Short-lived values shared by every app process: Redis when ``REDIS_URL`` is set, else a row
+of the database. What one process computed, the others read until it expires, so two servers
+never show different figures for longer than that (the home page's counts, for instance)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from portal.cache.models import CachedValue
+from portal.database import utcnow
+from portal.extensions import db, redis_client
+
+T = TypeVar("T")
+
+
+def shared(key: str, seconds: int, compute: Callable[[], T]) -> T:
+    """``compute()``'s value (anything JSON can hold), computed at most once per ``seconds`` by
+    all processes together (a few at once when they miss it together: harmless)."""
+    client = redis_client()
+    if client is not None:
+        found = client.get(f"portal:cache:{key}")
+        if found is not None:
+            return json.loads(found)
+        value = compute()
+        client.set(f"portal:cache:{key}", json.dumps(value), ex=seconds)
+        return value
+    found = _database_get(db.session, key)
+    if found is not None:
+        return found
+    value = compute()
+    _database_put(db.session, key, value, seconds)
+    return value
+
+
+def _database_get(session: Session, key: str) -> object | None:
+    row = session.execute(select(CachedValue.value).where(CachedValue.key == key,
+                                                          CachedValue.expires_at > utcnow())).first()
+    return None if row is None else row[0]
+
+
+def _database_put(session: Session, key: str, value: object, seconds: int) -> None:
+    """Upsert: the request commits it; a concurrent writer just waits for the row's lock."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {"key": key, "value": value, "expires_at": utcnow() + timedelta(seconds=seconds)}
+    statement = dialect.insert(CachedValue).values(**values)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[CachedValue.key],
+        set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at}))
