@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.changes.signals import announce_listing_changed
-from portal.listings.models import ListingTranslation
+from portal.listings.history import open_revision
+from portal.listings.models import ListingStatus, ListingTranslation
 from portal.machine_translation import services
 from portal.machine_translation.client import CircuitBreaker, CircuitOpen, LibreTranslate, TranslationError
 from portal.machine_translation.models import MachineTranslation
@@ -164,3 +165,110 @@ def test_a_hung_service_never_holds_a_page(app_with, translator, kazakh_listing,
     client.get(f"/zh/listings/{kazakh_listing.id}")
     client.get("/zh/listings/?q=суару")
     assert time.monotonic() - started < 2 and translator.translate_calls == 1
+
+
+# --- Kept, redone, never over a human version ------------------------------------------------
+
+
+def _worker_pass(app):  # noqa: ANN001, ANN202
+    with app.app_context():
+        return Worker(kinds=("translate",)).run_pass()
+
+
+def test_the_worker_translates_public_listings_into_the_enabled_languages(app_with, translator, make, db_session,
+                                                                          kazakh_listing):
+    app = _app(app_with, translator, TRANSLATION_LANGUAGES="zh,ru,kk")
+    bilingual = make.listing(title="Saxaul", language="en",
+                             translations={"zh": ("梭梭", "防风固沙。", "详情。")})
+    draft = make.listing(title="Not public yet", language="kk", status=ListingStatus.DRAFT)
+    db_session.commit()
+    report = _worker_pass(app)
+    assert report.translations.made == 4 and report.lines()
+    assert [row.language for row in _rows(db_session, kazakh_listing.id)] == ["ru", "zh"]  # not its original
+    assert [row.language for row in _rows(db_session, bilingual.id)] == ["kk", "ru"]  # a person wrote its Chinese
+    assert _rows(db_session, draft.id) == []
+    assert _worker_pass(app).translations.made == 0  # all current
+
+
+def test_an_edit_of_the_original_makes_the_translation_stale_and_the_worker_redoes_it(
+        app_with, translator, kazakh_listing, db_session):
+    app = _app(app_with, translator)
+    client = app.test_client()
+    _press_translate(client, kazakh_listing.id)
+    kazakh_listing.original.summary = "Жаңа мәтін."
+    announce_listing_changed(db_session, [kazakh_listing.id])
+    db_session.commit()
+    [row] = _rows(db_session, kazakh_listing.id)
+    assert row.due and row.summary == f"[zh] {KAZAKH[1]}"  # kept until redone, but not shown:
+    html = client.get(f"/zh/listings/{kazakh_listing.id}").get_data(as_text=True)
+    assert f"[zh] {KAZAKH[1]}" not in html and "Жаңа мәтін." in html
+    assert _worker_pass(app).translations.made == 1
+    [row] = _rows(db_session, kazakh_listing.id)
+    assert row.summary == "[zh] Жаңа мәтін." and not row.due
+    assert "[zh] Жаңа мәтін." in client.get(f"/zh/listings/{kazakh_listing.id}").get_data(as_text=True)
+
+
+def test_a_human_version_replaces_the_machine_one_and_is_never_overwritten(app_with, translator, kazakh_listing,
+                                                                           db_session):
+    app = _app(app_with, translator, TRANSLATION_LANGUAGES="zh")
+    client = app.test_client()
+    _press_translate(client, kazakh_listing.id)
+    kazakh_listing.translations.append(ListingTranslation(language="zh", title="滴灌系统", summary="人写的。",
+                                                          description=""))
+    announce_listing_changed(db_session, [kazakh_listing.id])
+    db_session.commit()
+    assert _rows(db_session, kazakh_listing.id) == []  # the machine version went
+    calls = translator.translate_calls
+    _press_translate(client, kazakh_listing.id)
+    _worker_pass(app)
+    assert translator.translate_calls == calls and _rows(db_session, kazakh_listing.id) == []
+    html = client.get(f"/zh/listings/{kazakh_listing.id}").get_data(as_text=True)
+    assert "人写的。" in html and "机器翻译" not in html
+
+
+def test_a_failing_service_leaves_the_work_for_later_passes(app_with, translator, kazakh_listing, db_session):
+    translator.mode = "error"
+    app = _app(app_with, translator, TRANSLATION_LANGUAGES="zh", TRANSLATION_BREAKER_FAILURES=10)
+    with app.app_context():
+        services._breakers.clear()
+    report = _worker_pass(app)
+    assert report.translations.failed == 1 and report.translations.made == 0
+    [row] = _rows(db_session, kazakh_listing.id)
+    assert row.due and row.attempts == 1 and "500" in row.error
+    translator.mode = "ok"
+    assert _worker_pass(app).translations.made == 1
+
+
+# --- Authors and moderators ------------------------------------------------------------------
+
+
+def test_an_author_promotes_the_machine_translation_after_editing_it(app_with, translator, kazakh_listing, make,
+                                                                    db_session):
+    app = _app(app_with, translator)
+    author = make.user(institution=kazakh_listing.institution)
+    db_session.commit()
+    browser = Browser(app.test_client())
+    _press_translate(browser.client, kazakh_listing.id)
+    browser.sign_in(author.email, PASSWORD)
+    url = f"/en/listings/{kazakh_listing.id}/translations/zh"
+    form = browser.get(url).get_data(as_text=True)
+    assert f"[zh] {KAZAKH[0]}" in form and "machine-translation-draft" in form  # prefilled, and said so
+    response = browser.submit(url, {"title": "滴灌系统", "summary": "作者改过的译文。", "description": ""})
+    assert response.status_code == 302
+    db_session.expire_all()
+    # A published listing's edit goes to the moderators: what they approve is what the author wrote.
+    revision = open_revision(db_session, kazakh_listing.id)
+    assert revision.content["translations"]["zh"]["summary"] == "作者改过的译文。"
+
+
+def test_the_moderation_review_shows_machine_translations_labelled(app_with, translator, kazakh_listing, make,
+                                                                   db_session):
+    app = _app(app_with, translator)
+    moderator = make.moderator(kazakh_listing.center)
+    db_session.commit()
+    browser = Browser(app.test_client())
+    _press_translate(browser.client, kazakh_listing.id)
+    browser.sign_in(moderator.email, PASSWORD)
+    html = browser.get(f"/en/moderation/listings/{kazakh_listing.id}").get_data(as_text=True)
+    assert "Machine translations (not part of the decision)" in html
+    assert f"[zh] {KAZAKH[0]}" in html and "Machine translation from Kazakh" in html
