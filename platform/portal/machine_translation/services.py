@@ -15,6 +15,7 @@ from portal.database import utcnow
 from portal.listings.models import Listing, ListingStatus, ListingTranslation
 from portal.machine_translation.client import (
     CircuitBreaker,
+    CircuitOpen,
     LibreTranslate,
     TranslationError,
     TranslationService,
@@ -109,8 +110,8 @@ def request_translation(session: Session, listing: Listing, language: str) -> Ma
 
 def translate_now(session: Session, listing: Listing, language: str, service: TranslationService) -> MachineTranslation:
     """Make (or remake) the translation with ``service``; raises TranslationError (the row then
-    stays due, with the error, for the worker). Announces the change: search and matching read
-    machine text too."""
+    stays due, with the error, for the worker). Announces the change, as any change of a
+    listing's text: whatever follows listings through the change log hears of it."""
     row = request_translation(session, listing, language)
     if is_current(row, listing):
         return row
@@ -118,6 +119,8 @@ def translate_now(session: Session, listing: Listing, language: str, service: Tr
     try:
         title, summary, description = service.translate(
             [original.title, original.summary, original.description or ""], original.language, language)
+    except CircuitOpen:
+        raise  # not tried: no attempt to count
     except TranslationError as error:
         row.attempts += 1
         row.error = str(error)[:500]
