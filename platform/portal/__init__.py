@@ -53,6 +53,7 @@ def _connect_receivers() -> None:
     """What follows a committed change, in this order (see ``portal.changes``): subjects are
     annotated before the search document and the suggestions read them."""
     from portal.listings import events as _listings  # noqa: F401
+    from portal.machine_translation import events as _machine_translation  # noqa: F401
     from portal.subjects import events as _subjects  # noqa: F401
     from portal.search import events as _search  # noqa: F401
     from portal.matching import events as _matching  # noqa: F401
@@ -72,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.interests.blueprint import bp as interests
     from portal.listings import authoring, home, views  # noqa: F401
     from portal.listings.blueprint import bp as listings
+    from portal.machine_translation.views import bp as machine_translation
     from portal.mail.views import bp as mail
     from portal.matching.views import bp as matching
     from portal.moderation import admin, reports, views as moderation_views  # noqa: F401
@@ -91,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     register_localized(app, accounts, "/account")
     register_localized(app, institutions, "/institutions")
     register_localized(app, listings, "/listings")
+    register_localized(app, machine_translation, "/listings")
     register_localized(app, taxonomy, "/centers")
     register_localized(app, mail, "/admin/outbox")
     register_localized(app, feeds, "/feeds")

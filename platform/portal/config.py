@@ -59,6 +59,22 @@ SETTINGS: tuple[Setting, ...] = (
             "that publishes it. On a large portal set 0 and let the long-lived worker (`flask worker`) "
             "do it: it keeps the matching index in memory (about 1 GB at 100,000 listings) and takes "
             "in every change within seconds."),
+    Setting("TRANSLATION_URL", None, "Address of a LibreTranslate-compatible machine translation service "
+            "(LibreTranslate, or an NLLB-200 server speaking its API), e.g. http://127.0.0.1:5001. Unset: no "
+            "machine translation; pages are as without it."),
+    Setting("TRANSLATION_API_KEY", None, "API key sent to the translation service, if it asks for one."),
+    Setting("TRANSLATION_LANGUAGES", "", "Languages (codes separated by commas, e.g. zh,ru,en) the worker "
+            "translates every published listing into. Empty: only what readers ask for with 'Translate'."),
+    Setting("TRANSLATION_LANGUAGE_CODES", "", "The service's codes where they differ from ours, e.g. "
+            "zh:zh-Hans (newer LibreTranslate)."),
+    Setting("TRANSLATION_TIMEOUT_SECONDS", 30, "How long the worker waits for one translation (tried "
+            "once more after an error, not after a timeout)."),
+    Setting("TRANSLATION_REQUEST_TIMEOUT_SECONDS", 3, "How long a reader's 'Translate' waits for the service "
+            "before leaving the translation to the worker ('translation requested'). No other page calls it."),
+    Setting("TRANSLATION_BREAKER_FAILURES", 3, "Failures in a row after which the service is not called "
+            "for TRANSLATION_BREAKER_SECONDS (circuit breaker, per process)."),
+    Setting("TRANSLATION_BREAKER_SECONDS", 60, "How long the service rests after those failures; then one "
+            "trial call decides."),
     Setting("SESSION_COOKIE_SECURE", False, "Set to 1 when served over HTTPS (also sends HSTS with "
             "includeSubDomains)."),
     Setting("REMEMBER_COOKIE_DAYS", 30, "Lifetime of the 'keep me signed in' cookie, and the longest a "

@@ -6,6 +6,7 @@ from portal.institutions.models import Institution  # noqa: F401
 from portal.interests.models import InstitutionBlock, Interest, InterestMessage  # noqa: F401
 from portal.listings.models import Listing, ListingTranslation, listing_topics  # noqa: F401
 from portal.mail.models import OutboxMessage  # noqa: F401
+from portal.machine_translation.models import MachineTranslation  # noqa: F401
 from portal.matching.models import ListingMatch  # noqa: F401
 from portal.moderation.models import ExpiryReminder, ListingEvent, ListingReport, ListingRevision  # noqa: F401
 from portal.notifications.models import Digest, Notification, NotificationPreference  # noqa: F401

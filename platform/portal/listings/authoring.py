@@ -26,6 +26,7 @@ from portal.listings.history import open_revision
 from portal.listings.snapshot import preview
 from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404
+from portal.web.sections import sections
 from portal.web.security import csrf_checked_by_form
 
 
@@ -114,7 +115,9 @@ def translate(listing_id: int, language: str):
     revision = open_revision(db.session, listing.id)
     shown = preview(db.session, listing, revision.content) if revision else listing
     existing = shown.translation(language)
-    form = TranslationForm(obj=existing)
+    # A new version may start from another feature's draft (the machine translation, to promote).
+    drafts = [] if existing is not None else sections("translation_draft", listing=listing, language=language)
+    form = TranslationForm(obj=existing, data=drafts[0].context if drafts and request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             ListingService(db.session).set_translation(current_user, listing, language, form.content())
@@ -126,7 +129,7 @@ def translate(listing_id: int, language: str):
                     "until a moderator approves them."), "success")
             return redirect(url_for("listings.detail", listing_id=listing.id, version=language))
     return render_template("listings/translate.html", form=form, listing=listing, language=language,
-                           original=shown.original, existing=existing)
+                           original=shown.original, existing=existing, drafts=drafts)
 
 
 @bp.route("/<int:listing_id>/translations/<lang:language>/delete", methods=["POST"])

@@ -27,4 +27,7 @@ def render_detail(listing: Listing, **answers: object) -> str:
         "listings/detail.html", listing=listing, content=content, shown_language=content.language,
         actions=actions, pending_revision=open_revision(db.session, listing.id) if manages else None,
         related=related_public(db.session, listing) if listing.is_public() else [],
-        page_sections=sections("listing", listing=listing, actions=actions, **answers))
+        page_sections=sections("listing", listing=listing, actions=actions, **answers),
+        # Another feature's text where the reader's language has none (machine translation).
+        text_sections=sections("listing_text", listing=listing, shown_language=content.language,
+                               page_language=current_language(), requested=requested))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.i18n.languages import FOCUS_COUNTRIES, LANGUAGES
 from portal.listings.models import Direction, Listing, ListingKind, ListingStatus
+from portal.machine_translation.services import current_translations
 from portal.moderation.blueprint import bp, moderator_required
 from portal.moderation.forms import BulkDecisionForm, DecisionForm
 from portal.moderation.models import ListingEvent, ListingRevision, RejectionReason
@@ -83,7 +84,8 @@ def review(listing_id: int):
     return render_template("moderation/review.html", listing=listing, proposed=proposed, revision=revision,
                            fields=changed_fields(before, revision.content) if revision else [],
                            texts=changed_texts(before, revision.content) if revision else [],
-                           history=history, form=form, next_url=_next_item_url(listing.id))
+                           history=history, form=form, next_url=_next_item_url(listing.id),
+                           machine=current_translations(db.session, [listing]).get(listing.id, []))
 
 
 def _next_item_url(after_listing_id: int | None = None) -> str:

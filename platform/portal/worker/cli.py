@@ -19,12 +19,14 @@ from portal.worker.passes import KINDS, Worker, run
 @click.option("--only", type=click.Choice(KINDS), multiple=True,
               help="Do only this kind of work (repeat for several); default: all of them.")
 def worker_command(once: bool, interval: float, only: tuple[str, ...]) -> None:
-    """Send the outbox's email, compute suggested partners of changed listings, and send the
-    daily and weekly digests when due."""
+    """Send the outbox's email, compute suggested partners of changed listings, send the
+    daily and weekly digests when due, and make machine translations (with TRANSLATION_URL)."""
     worker = Worker(kinds=only or KINDS)
     config = current_app.config
     if "mail" in worker.kinds and not config.get("SMTP_HOST"):
         click.echo("SMTP_HOST is not set: email stays in the outbox (demo)")
+    if "translate" in worker.kinds and not config.get("TRANSLATION_URL"):
+        click.echo("TRANSLATION_URL is not set: no machine translations")
     if "match" in worker.kinds and config.get("MATCHING_IN_REQUESTS", True):
         click.echo("MATCHING_IN_REQUESTS is on: requests compute suggested partners, not this worker")
     stop = threading.Event()

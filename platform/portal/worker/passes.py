@@ -21,6 +21,7 @@ from portal.changes.log import Followed, current_token
 from portal.database import utcnow
 from portal.extensions import db
 from portal.mail.delivery import DeliveryReport, deliver_due
+from portal.machine_translation.services import TranslationReport, translate_due
 from portal.matching.follow import rematch_changed
 from portal.matching.store import refresh_all
 from portal.notifications.delivery import send_digests
@@ -28,7 +29,7 @@ from portal.notifications.kinds import Frequency, digest_period
 from portal.worker.models import WorkerPosition
 
 log = getLogger(__name__)
-KINDS = ("mail", "match", "digests")
+KINDS = ("mail", "match", "digests", "translate")
 MATCHING = "matching"  # the matching step's row in worker_positions
 
 
@@ -37,6 +38,7 @@ class PassReport:
     mail: DeliveryReport = field(default_factory=DeliveryReport)
     matched: int | None = None  # listings whose suggestions were computed; None: step not run
     digests: dict[Frequency, int] = field(default_factory=dict)  # digests sent, when a period began
+    translations: TranslationReport = field(default_factory=TranslationReport)
 
     def lines(self) -> list[str]:
         """What the pass did, for the command's output; nothing when it found nothing to do."""
@@ -44,6 +46,8 @@ class PassReport:
         if self.matched:
             lines.append(f"suggested partners updated for {self.matched} listings")
         lines += [f"{frequency.value} digests sent: {count}" for frequency, count in self.digests.items()]
+        if self.translations.made or self.translations.failed:
+            lines.append(f"machine translations made: {self.translations.made}, failed: {self.translations.failed}")
         return lines
 
 
@@ -64,6 +68,8 @@ class Worker:
         with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
             if "match" in self.kinds:
                 report.matched = follow_matches(db.session)
+            if "translate" in self.kinds:  # before mail: it never writes email, and may wait on the service
+                report.translations = translate_due(db.session, app.config)
             if "digests" in self.kinds:
                 report.digests = self.send_due_digests(db.session, now or utcnow())
             if "mail" in self.kinds:
