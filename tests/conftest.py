@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tests.support.databases import fresh_database, migrated, with_thesaurus
 
-pytest_plugins = ["tests.support.factories", "tests.support.web", "tests.support.apps"]
+pytest_plugins = ["tests.support.factories", "tests.support.web", "tests.support.apps", "tests.support.worker"]
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

@@ -55,10 +55,6 @@ SETTINGS: tuple[Setting, ...] = (
             "allows subdomains: .example.org); any other Host header gets 400. Empty: the host of "
             "PUBLIC_URL (with localhost and 127.0.0.1 when that is a loopback address). '*' turns the "
             "check off."),
-    Setting("MATCHING_IN_REQUESTS", True, "Compute a listing's suggested partners in the request "
-            "that publishes it. On a large portal set 0 and let the long-lived worker (`flask worker`) "
-            "do it: it keeps the matching index in memory (about 1 GB at 100,000 listings) and takes "
-            "in every change within seconds."),
     Setting("SESSION_COOKIE_SECURE", False, "Set to 1 when served over HTTPS (also sends HSTS with "
             "includeSubDomains)."),
     Setting("REMEMBER_COOKIE_DAYS", 30, "Lifetime of the 'keep me signed in' cookie, and the longest a "

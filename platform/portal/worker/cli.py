@@ -25,8 +25,6 @@ def worker_command(once: bool, interval: float, only: tuple[str, ...]) -> None:
     config = current_app.config
     if "mail" in worker.kinds and not config.get("SMTP_HOST"):
         click.echo("SMTP_HOST is not set: email stays in the outbox (demo)")
-    if "match" in worker.kinds and config.get("MATCHING_IN_REQUESTS", True):
-        click.echo("MATCHING_IN_REQUESTS is on: requests compute suggested partners, not this worker")
     stop = threading.Event()
     if not once:
         # systemd's stop or Ctrl+C: finish the pass under way, then exit.
