@@ -6,9 +6,10 @@
 A search needs the process's facet index (``search.facet_cache``). Built at the first search,
 it made that request take 3 s at 100,000 listings; here each worker builds it after loading the
 app and before accepting a connection, so no visitor waits for it. It is built per worker, not
-once in the master with ``preload_app``: a forked copy would be written to anyway (Python's
-reference counts touch every object), each worker must then follow the change log on its own,
-and a worker started later by ``max_requests`` gets the same warm start.
+once in the master with ``preload_app``: the pages a fork shares stay shared only until
+Python's reference counts and garbage collector write to them, the database connections must
+not cross the fork, and a worker the master starts later (after a crash, or ``max_requests``)
+would start from an index as old as the master's; per worker, every start is the same.
 
 The matching index is never built here: only ``flask worker`` computes suggestions.
 """
