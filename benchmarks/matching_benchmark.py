@@ -171,12 +171,12 @@ def measure_database(url: str) -> None:
         store._lexicon(db.session)  # imports and the thesaurus's first load are not the index
         gc.collect()
         rss = _rss_mib()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         index = store._build_index(db.session)
-        build = time.perf_counter() - started
+        build, cpu = time.perf_counter() - started, time.process_time() - cpu
         gc.collect()
-        print(f"worker's index build from the database: {len(index):,} listings in {build:.1f} s, "
-              f"memory (RSS growth): {_rss_mib() - rss:.0f} MiB")
+        print(f"worker's index build from the database: {len(index):,} listings in {build:.1f} s "
+              f"({cpu:.1f} s of CPU in this process), memory (RSS growth): {_rss_mib() - rss:.0f} MiB")
 
 
 def main() -> None:
