@@ -67,10 +67,11 @@ def measure(url: str, *, warm: bool, port: int, query: str, workdir: Path) -> di
     config = ["-c", str(ROOT / "gunicorn.conf.py")] if warm else ["-c", os.devnull]
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark", "PUBLIC_URL": f"http://127.0.0.1:{port}",
            "PYTHONPATH": str(ROOT / "platform")}
+    log = Path(tempfile.gettempdir()) / f"portal-warm-worker-{'warm' if warm else 'cold'}.log"
     started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", *config, "--workers", "1", "--timeout", "600",
                                "--bind", f"127.0.0.1:{port}", "portal:create_app()"],
-                              cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     try:
         worker = _worker_pid(server.pid)
         base = f"http://127.0.0.1:{port}"
@@ -87,9 +88,15 @@ def measure(url: str, *, warm: bool, port: int, query: str, workdir: Path) -> di
         second = _get(f"{base}/en/listings/?q={urllib.request.quote(query)}&page=2")
         return {"ready": ready, "first": first, "second": second, "rss_ready": before, "rss_after": after,
                 "cpu": cpu}
+    except Exception:
+        print(f"failed: gunicorn's log is {log}")
+        raise
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def main() -> None:
