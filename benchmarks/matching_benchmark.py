@@ -4,6 +4,8 @@ latency for random listings, index build time and memory.
     python benchmarks/matching_benchmark.py                  # 100,000 listings, 300 queries
     python benchmarks/matching_benchmark.py --listings 20000 --queries 1000 --tracemalloc
     python benchmarks/matching_benchmark.py --no-subjects    # without thesaurus concepts (as before)
+    python benchmarks/matching_benchmark.py --database URL   # the worker's build from a database
+                                                             # (e.g. one kept by search_benchmark.py --keep)
 
 The listings imitate the portal's: three centers and the taxonomy's topics (seed/topics.toml),
 one to four topics each, mostly from the listing's center, cross-cutting energy and AI topics
@@ -155,6 +157,28 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def measure_database(url: str) -> None:
+    """The worker's whole build (``matching.store._build_index``): reading the public listings,
+    their texts and subjects, building their profiles, then the index."""
+    import tempfile
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.matching import store
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark"}, instance_path=Path(tempfile.mkdtemp()))
+    with app.app_context():
+        store._lexicon(db.session)  # imports and the thesaurus's first load are not the index
+        gc.collect()
+        rss = _rss_mib()
+        started, cpu = time.perf_counter(), time.process_time()
+        index = store._build_index(db.session)
+        build, cpu = time.perf_counter() - started, time.process_time() - cpu
+        gc.collect()
+        print(f"worker's index build from the database: {len(index):,} listings in {build:.1f} s "
+              f"({cpu:.1f} s of CPU in this process), memory (RSS growth): {_rss_mib() - rss:.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listings", type=int, default=100_000)
@@ -163,7 +187,11 @@ def main() -> None:
     parser.add_argument("--no-subjects", action="store_true", help="profiles without thesaurus concepts")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also measure the index's allocations with tracemalloc (slower build)")
+    parser.add_argument("--database", metavar="URL",
+                        help="instead: build the index as the worker does, from this database's listings")
     args = parser.parse_args()
+    if args.database:
+        return measure_database(args.database)
 
     started = time.perf_counter()
     generator = Generator(args.seed)

@@ -102,7 +102,7 @@ def build_portal(path: Path, database_url: str | None):  # noqa: ANN201
     context = fresh_database(directory, "search_eval")
     url = context.__enter__()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "search-eval", "TESTING": True, "REDIS_URL": None,
-                      "SMTP_HOST": None, "MATCHING_IN_REQUESTS": False,
+                      "SMTP_HOST": None,
                       "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}, instance_path=directory)
     migrated(app)
     with app.app_context():

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from tests.support.databases import fresh_database, migrated, with_thesaurus
 
 pytest_plugins = ["tests.support.factories", "tests.support.web", "tests.support.apps",
-                  "tests.support.translation_service"]
+                  "tests.support.translation_service", "tests.support.worker"]
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

@@ -190,8 +190,9 @@ def test_nobody_opens_another_members_notifications(browser, client, db_session,
     assert notification.read_at is None
 
 
-def test_a_strong_new_match_notifies_the_existing_listings_institution(browser, db_session, make):
+def test_a_strong_new_match_notifies_the_existing_listings_institution(browser, db_session, make, matching_worker):
     offer, request = approved_drip_request(browser, db_session, make)
+    matching_worker()  # the worker computes the suggestions after the approval's commit
     author = offer.author
 
     told = db_session.scalar(select(Notification).where(Notification.user_id == author.id,

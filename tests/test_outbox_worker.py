@@ -220,8 +220,7 @@ def test_without_smtp_email_is_kept_in_the_outbox_and_the_worker_leaves_it(app, 
 
 
 def test_one_pass_of_flask_worker_computes_suggestions_and_sends_the_digests(
-        app, browser, db_session, make, monkeypatch):
-    monkeypatch.setitem(app.config, "MATCHING_IN_REQUESTS", False)
+        app, browser, db_session, make):
     _pass(app, "match")  # the worker's first pass ever: every listing, and a position in the change log
     offer, request = approved_drip_request(browser, db_session, make)
     assert db_session.scalar(select(ListingMatch).where(ListingMatch.listing_id == request.id)) is None
@@ -243,10 +242,6 @@ def test_one_pass_of_flask_worker_computes_suggestions_and_sends_the_digests(
     again = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert "suggested partners updated" not in again.output  # nothing changed since
     assert "daily digests sent: 0" in again.output  # already sent today
-
-
-def test_matching_is_left_to_requests_when_they_do_it(app, db_session):
-    assert _pass(app, "match").matched is None  # MATCHING_IN_REQUESTS is on in the tests
 
 
 def test_digests_go_out_on_the_first_pass_of_each_day_and_week(app, db_session, monkeypatch):

@@ -1,4 +1,5 @@
-"""Suggested partners on a listing page: computed at publication, explained in the reader's language."""
+"""Suggested partners on a listing page: computed by the worker after a publication (never in a
+web request), explained in the reader's language."""
 
 from __future__ import annotations
 
@@ -47,8 +48,9 @@ def test_only_the_listings_institution_sees_its_suggestions(app, browser, client
     assert 'id="partners-heading"' not in browser.get(f"/en/listings/{request.id}").get_data(as_text=True)
 
 
-def test_matches_follow_publication_and_withdrawal(browser, db_session, make):
+def test_matches_follow_publication_and_withdrawal(browser, db_session, make, matching_worker):
     offer, request = approved_drip_request(browser, db_session, make)
+    matching_worker()
     pair = db_session.scalars(select(ListingMatch.partner_id).where(ListingMatch.listing_id == request.id)).all()
     assert pair == [offer.id]
     reverse = db_session.scalars(select(ListingMatch.partner_id).where(ListingMatch.listing_id == offer.id)).all()
@@ -56,24 +58,20 @@ def test_matches_follow_publication_and_withdrawal(browser, db_session, make):
 
     browser.sign_in("farmer@example.org", PASSWORD)
     browser.submit(f"/en/listings/{request.id}/withdraw", {}, page=f"/en/listings/{request.id}")
-    db_session.expire_all()
+    matching_worker()
     assert db_session.scalars(select(ListingMatch).where(ListingMatch.partner_id == request.id)).all() == []
-    assert request.status == ListingStatus.WITHDRAWN or db_session.get(Listing, request.id).status == ListingStatus.WITHDRAWN
+    assert db_session.get(Listing, request.id).status == ListingStatus.WITHDRAWN
 
 
-def test_a_matching_worker_takes_over_when_requests_do_not_match(app, browser, db_session, make):
-    """MATCHING_IN_REQUESTS=0: publication only records the change; the worker's next step
-    (``flask listings match --follow``) computes the suggestions and tells the institutions."""
+def test_publication_only_records_the_change_and_the_worker_computes_suggestions(app, browser, db_session, make):
+    """The approval's request returns without suggestions; the worker's next step (``flask
+    worker``, or ``flask listings match --follow``) computes them and tells the institutions."""
+    from portal.changes.log import Followed, current_token
     from portal.matching.follow import rematch_changed
     from portal.notifications.models import Notification
-    from portal.changes.log import Followed, current_token
 
     followed = Followed(current_token(db_session))
-    app.config["MATCHING_IN_REQUESTS"] = False
-    try:
-        offer, request = approved_drip_request(browser, db_session, make)
-    finally:
-        app.config["MATCHING_IN_REQUESTS"] = True
+    offer, request = approved_drip_request(browser, db_session, make)
     assert db_session.scalar(select(ListingMatch).where(ListingMatch.listing_id == request.id)) is None
 
     with app.test_request_context():
@@ -89,3 +87,56 @@ def test_a_matching_worker_takes_over_when_requests_do_not_match(app, browser, d
         from portal.extensions import db
 
         assert rematch_changed(db.session, followed)[1] == 0  # nothing new: nothing done
+
+
+def test_no_web_request_builds_the_matching_index(app, browser, db_session, make, monkeypatch, matching_worker):
+    """Issue 12: at 100,000 listings the index takes 1–2 minutes to build, and the first approval
+    in each gunicorn process timed out building it. With the portal's own settings (nothing
+    turns matching on in requests: that path is gone), an approval, an edit and its approval, a
+    withdrawal and the owner's page views neither build nor touch the index; the worker's pass
+    afterwards computes the suggestions, which the page then reads as stored."""
+    from portal.matching import store
+    from portal.matching.index import MatchIndex
+    from portal.moderation.models import ListingRevision
+    from tests.test_listings_posting import _form
+
+    builds, uses = [], []
+    build = MatchIndex.__init__
+    monkeypatch.setattr(MatchIndex, "__init__", lambda index, *args, **kwargs: builds.append(1) or build(
+        index, *args, **kwargs))
+    get = store._indexes.get
+    monkeypatch.setattr(store._indexes, "get", lambda session: uses.append(1) or get(session))
+
+    offer, request = approved_drip_request(browser, db_session, make)  # posted, then approved
+    browser.sign_in("farmer@example.org", PASSWORD)
+    page = browser.get(f"/en/listings/{request.id}")
+    assert page.status_code == 200 and 'id="partners-heading"' not in page.get_data(as_text=True)
+    edit = _form(request.center, direction="request", language="en", topics=[str(t.id) for t in request.topics],
+                 title="Looking for drip irrigation kits for cotton and wheat",
+                 summary="We need field-proven drip irrigation for cotton fields.")
+    assert browser.submit(f"/en/listings/{request.id}/edit", edit).status_code == 302
+    browser.sign_out()
+    moderator = make.moderator(request.center, email="second.moderator@example.org")
+    db_session.commit()
+    browser.sign_in(moderator.email, PASSWORD)
+    revision = db_session.scalar(select(ListingRevision.id).where(ListingRevision.listing_id == request.id))
+    browser.submit(f"/en/moderation/listings/{request.id}/decide", {"approve": "y", "revision_id": str(revision)},
+                   page=f"/en/moderation/listings/{request.id}")
+    browser.sign_out()
+    assert "cotton and wheat" in browser.get(f"/en/listings/{request.id}").get_data(as_text=True)
+    assert (builds, uses) == ([], [])
+    assert db_session.scalar(select(ListingMatch).where(ListingMatch.listing_id == request.id)) is None
+
+    assert matching_worker() >= 2  # the worker's next pass: the offer and the request
+    assert uses  # the worker's process keeps the index (here caught up, not rebuilt)
+    pair = db_session.scalars(select(ListingMatch.partner_id).where(ListingMatch.listing_id == request.id)).all()
+    assert pair == [offer.id]
+
+    builds.clear(), uses.clear()
+    browser.sign_in("farmer@example.org", PASSWORD)
+    section = browser.get(f"/en/listings/{request.id}").get_data(as_text=True).split('id="partners-heading"')[1]
+    assert offer.content_for("en").title in section  # read as stored
+    browser.submit(f"/en/listings/{request.id}/withdraw", {}, page=f"/en/listings/{request.id}")
+    assert (builds, uses) == ([], [])
+    matching_worker()
+    assert db_session.scalars(select(ListingMatch).where(ListingMatch.partner_id == request.id)).all() == []

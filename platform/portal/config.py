@@ -55,10 +55,6 @@ SETTINGS: tuple[Setting, ...] = (
             "allows subdomains: .example.org); any other Host header gets 400. Empty: the host of "
             "PUBLIC_URL (with localhost and 127.0.0.1 when that is a loopback address). '*' turns the "
             "check off."),
-    Setting("MATCHING_IN_REQUESTS", True, "Compute a listing's suggested partners in the request "
-            "that publishes it. On a large portal set 0 and let the long-lived worker (`flask worker`) "
-            "do it: it keeps the matching index in memory (about 1 GB at 100,000 listings) and takes "
-            "in every change within seconds."),
     Setting("TRANSLATION_URL", None, "Address of a LibreTranslate-compatible machine translation service "
             "(LibreTranslate, or an NLLB-200 server speaking its API), e.g. http://127.0.0.1:5001. Unset: no "
             "machine translation; pages are as without it."),

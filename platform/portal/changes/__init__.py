@@ -17,15 +17,16 @@ A listing's life, step by step (each package is crossed once):
    * ``subjects.events`` – annotates the listing with thesaurus concepts;
    * ``search.events`` – rewrites its search document (and logs the change once more, so
      facet indexes re-read it with its subjects);
-   * ``matching.events`` – where requests compute suggestions (``MATCHING_IN_REQUESTS``),
-     refreshes the listing's suggested partners and announces ``matches_found``;
-   * ``notifications.events`` – tells the institutions concerned about strong new matches.
+   * ``notifications.events`` – tells the institutions concerned about strong new matches
+     (``matches_found``, announced by the worker's matching step, point 5).
 
 4. **Every process** keeps its in-memory indexes (``search.facet_cache``, ``matching.store``)
    current through the log (``changes.following.FollowingIndexes``): before use, an index
    compares its token with the database's and re-reads the listings changed since. Processes
    behind a load balancer therefore agree without talking to each other.
 5. **The worker** (``flask worker``) follows the same log to compute suggestions for every
-   change (``matching.follow``), so nothing is lost when a process dies after a commit or when
-   web requests leave matching to it.
+   change (``matching.follow``), so nothing is lost when a process dies after a commit. Only
+   the worker computes suggestions: a web request never builds the matching index (1–2 minutes
+   at 100,000 listings, longer than a request may take), so a publication returns at once and
+   its partners appear with the worker's next pass, within seconds.
 """

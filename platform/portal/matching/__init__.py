@@ -17,8 +17,8 @@ Around the engine, with the database (these use the ORM):
 
 * ``models`` – the stored suggestions (``listing_matches``);
 * ``store`` – the process's index, kept current through the change log, and storing suggestions;
-* ``follow`` – suggestions for changed listings: the worker's step, and what requests do when
-  they compute suggestions themselves (``events``);
+* ``follow`` – suggestions for changed listings: the worker's step (web requests never compute
+  suggestions, see ``portal.changes``);
 * ``labels`` – the reasons in the reader's language; ``views`` – the listing page's section;
   ``cli`` – ``flask listings match``.
 """

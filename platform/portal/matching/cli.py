@@ -15,7 +15,7 @@ from portal.matching.store import refresh_all
 
 
 @listings_cli.command("match")
-@click.option("--follow", is_flag=True, help="Then keep taking in every change (with MATCHING_IN_REQUESTS=0).")
+@click.option("--follow", is_flag=True, help="Then keep taking in every change (as `flask worker` does).")
 @click.option("--interval", type=float, default=3.0, show_default=True, help="Seconds between looks for changes.")
 def match_listings(follow: bool, interval: float) -> None:
     """Recompute every public listing's suggested partners (nightly, or after an import); with

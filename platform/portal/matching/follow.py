@@ -1,5 +1,6 @@
-"""Suggestions for changed listings: the step the worker repeats, and what requests do when
-they compute suggestions themselves (see ``portal.changes``)."""
+"""Suggestions for changed listings: the step the worker repeats (``worker.passes``, and
+``flask listings match --follow``). Web requests never call it: they only record their changes
+in the log (see ``portal.changes``), and the worker computes the suggestions a few seconds later."""
 
 from __future__ import annotations
 

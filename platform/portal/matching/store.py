@@ -1,9 +1,11 @@
 """Suggested partners kept in the database: computed when a listing is published (or edited,
 renewed, restored), dropped when it leaves the public, read by pages without any computing.
 
-The engine's index of every public listing is built once per app process and kept in step
-with the database through the change log of ``portal.changes`` (as the facet index is), so a
-publication costs one ``on_publish`` (about 60 ms at 100,000 listings), not a rebuild."""
+Only the worker computes suggestions (``matching.follow``); pages only read them
+(``suggested_partners``). The engine's index of every public listing is built once in the
+worker's process and kept in step with the database through the change log of
+``portal.changes`` (as the facet index is), so a publication costs one ``on_publish`` (about
+60 ms at 100,000 listings), not a rebuild."""
 
 from __future__ import annotations
 

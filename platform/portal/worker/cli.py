@@ -27,8 +27,6 @@ def worker_command(once: bool, interval: float, only: tuple[str, ...]) -> None:
         click.echo("SMTP_HOST is not set: email stays in the outbox (demo)")
     if "translate" in worker.kinds and not config.get("TRANSLATION_URL"):
         click.echo("TRANSLATION_URL is not set: no machine translations")
-    if "match" in worker.kinds and config.get("MATCHING_IN_REQUESTS", True):
-        click.echo("MATCHING_IN_REQUESTS is on: requests compute suggested partners, not this worker")
     stop = threading.Event()
     if not once:
         # systemd's stop or Ctrl+C: finish the pass under way, then exit.

@@ -91,10 +91,8 @@ class Worker:
 
 def follow_matches(session: Session) -> int | None:
     """Suggested partners for the listings changed since the step's position (every listing
-    the first time), then the new position, in one transaction. None when requests compute
-    them (MATCHING_IN_REQUESTS) or another worker holds the position."""
-    if current_app.config.get("MATCHING_IN_REQUESTS", True):
-        return None
+    the first time), then the new position, in one transaction. None when another worker
+    holds the position. Web requests never do this: they only record their changes."""
     position = session.scalar(select(WorkerPosition).where(WorkerPosition.name == MATCHING)
                               .with_for_update(skip_locked=True))
     if position is None:

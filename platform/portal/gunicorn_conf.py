@@ -1,0 +1,52 @@
+"""gunicorn's settings for the portal: each worker is warm before it takes traffic.
+
+    gunicorn -c python:portal.gunicorn_conf --workers 4 --bind 0.0.0.0:8000 'portal:create_app()'
+    gunicorn -c gunicorn.conf.py wsgi:app          # in a checkout (gunicorn.conf.py imports this)
+
+A search needs the process's facet index (``search.facet_cache``). Built at the first search,
+it made that request take 3 s at 100,000 listings; here each worker builds it after loading the
+app and before accepting a connection, so no visitor waits for it. It is built per worker, not
+once in the master with ``preload_app``: the pages a fork shares stay shared only until
+Python's reference counts and garbage collector write to them, the database connections must
+not cross the fork, and a worker the master starts later (after a crash, or ``max_requests``)
+would start from an index as old as the master's; per worker, every start is the same.
+
+The matching index is never built here: only ``flask worker`` computes suggestions.
+"""
+
+from __future__ import annotations
+
+import time
+from logging import Logger, getLogger
+from typing import Any
+
+log = getLogger(__name__)
+
+
+def warm_up(app: Any, logger: Logger = log) -> float | None:
+    """Build ``app``'s facet index now; the seconds it took, or None if it could not (the
+    database is down: the worker serves anyway, and its first search builds the index)."""
+    from portal.extensions import db
+    from portal.search.facet_cache import current_index
+
+    started = time.perf_counter()
+    try:
+        with app.app_context():
+            try:
+                current_index(db.session)
+            finally:
+                db.session.remove()
+    except Exception:  # noqa: BLE001 - a cold worker is better than none
+        logger.warning("facet index not built before serving (it will be at the first search)", exc_info=True)
+        return None
+    return time.perf_counter() - started
+
+
+def post_worker_init(worker: Any) -> None:
+    """gunicorn's hook in a new worker, after it loaded the app and before it accepts requests."""
+    app = worker.wsgi
+    if not hasattr(app, "app_context"):
+        return  # not the portal's Flask app (wrapped by something else): nothing to warm
+    seconds = warm_up(app, worker.log)
+    if seconds is not None:
+        worker.log.info("worker %s warm: facet index built in %.1f s", worker.pid, seconds)
