@@ -17,8 +17,7 @@ took. --keep leaves the database and prints the --reuse argument that measures i
 Servers. The portal (wsgi:app) and a minimal hello-world Flask app (benchmarks/hello_app.py)
 run side by side under gunicorn with identical settings (--workers, default 2; sync workers,
 gunicorn's default timeout) on free loopback ports, with SECRET_KEY, DATABASE_URL and
-PUBLIC_URL=http://127.0.0.1:PORT (so the Host header is trusted). MATCHING_IN_REQUESTS is left
-as the environment sets it (only GET requests are made).
+PUBLIC_URL=http://127.0.0.1:PORT (so the Host header is trusted). Only GET requests are made.
 
 Load. The load tool is wrk (https://github.com/wg/wrk; Debian/Ubuntu: apt-get install wrk);
 without it the benchmark stops with an error. Every page is first checked to answer 200 and
