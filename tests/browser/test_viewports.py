@@ -86,6 +86,8 @@ def test_no_main_page_is_wider_than_the_screen(chromium, live_server, demo, widt
     """Every main page, in all eight languages: one browser context per width and per reader."""
     visitor = chromium.new_context(viewport={"width": width, "height": 844})
     member = chromium.new_context(viewport={"width": width, "height": 844})
+    for context in (visitor, member):
+        context.set_default_navigation_timeout(90_000)  # a first search builds its indexes; CI is shared
     try:
         anonymous, moderator = visitor.new_page(), member.new_page()
         _sign_in(moderator, live_server, MODERATOR, demo["password"])
