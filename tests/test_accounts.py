@@ -203,7 +203,7 @@ def test_profile_changes_language_and_name(browser, db_session, make):
     assert "Not a valid choice." in bad.get_data(as_text=True)
 
 
-def test_sign_in_redirects_to_the_users_language_and_next_page(browser, db_session, make):
+def test_sign_in_returns_to_the_next_page_in_the_pages_language(browser, db_session, make):
     make.user("kk@example.org", language="kk")
     response = browser.submit("/en/account/login?next=/kk/institutions/", {
         "email": "kk@example.org", "password": PASSWORD, "next": "/kk/institutions/"})
@@ -212,7 +212,8 @@ def test_sign_in_redirects_to_the_users_language_and_next_page(browser, db_sessi
     evil = browser.submit("/en/account/login", {"email": "kk@example.org", "password": PASSWORD,
                                                 "next": "//evil.example.com/"})
     assert "evil" not in evil.headers["Location"]
-    assert evil.headers["Location"].endswith("/kk/")
+    # The language of the page signed in on, not the account's stored language (issue 11).
+    assert evil.headers["Location"].endswith("/en/")
 
 
 def test_sign_in_is_throttled_per_account_and_address(browser, db_session, make, app):

@@ -33,13 +33,15 @@ def create_app(overrides: dict | None = None, instance_path: Path | None = None)
 
     from portal import i18n
     from portal.accounts import auth
-    from portal.web import errors, security, templating
+    from portal.web import assets, compression, errors, security, templating
 
     i18n.init_app(app)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)
     _register_blueprints(app)
     _connect_receivers()
 

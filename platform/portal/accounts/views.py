@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -172,8 +172,8 @@ def login():
         else:
             throttle.record_success(**keys)
             _start_session(user, remember=form.remember.data)
-            if user.preferred_language != g.get("lang_code"):
-                return redirect_next("web.home", lang_code=user.preferred_language)
+            # Back where the visitor came from, in the language of the page they signed in on
+            # (not the account's stored language: a Russian page must not answer in Uzbek).
             return redirect_next("web.home")
     return render_template("accounts/login.html", form=form)
 

@@ -173,7 +173,10 @@ def block(interest_id: int):
 @section("listing", "interests/_listing_section.html", order=10)
 def interest_section(listing: Listing, actions: frozenset[Action], interest_form: InterestForm | None = None,
                      **_facts: object) -> dict | None:
-    """The form to express interest, for members of other institutions who may."""
+    """The form to express interest, for members of other institutions who may; for a visitor
+    not signed in, on a public listing, an invitation to sign in (and come back) or register."""
     if interest_form is None and Action.EXPRESS_INTEREST not in actions:
+        if not current_user.is_authenticated and listing.is_public():
+            return {"listing": listing, "form": None, "invite": True}
         return None
     return {"listing": listing, "form": interest_form or InterestForm()}

@@ -56,7 +56,7 @@ def _trl(level) -> str:  # noqa: ANN001
 
 
 def _day(value: str | None) -> str:
-    return format_date(date.fromisoformat(value), "medium") if value else "…"
+    return format_date(date.fromisoformat(value), "long") if value else "…"
 
 
 def describe(item: dict) -> str | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n.routing import current_language
 from portal.i18n.languages import FOCUS_COUNTRIES, LANGUAGES
 from portal.listings.models import Direction, Listing, ListingKind, ListingStatus
 from portal.machine_translation.services import current_translations
@@ -28,6 +29,7 @@ from portal.listings.snapshot import changed_fields, changed_texts, listing_snap
 from portal.taxonomy.models import Center
 from portal.web.navigation import get_or_404
 from portal.web.security import csrf_checked_by_form
+from portal.web.templating import frame_unavailable
 
 
 def _filters() -> QueueFilters:
@@ -47,11 +49,15 @@ def _visible_centers() -> list[Center]:
 
 @bp.app_context_processor
 def moderation_badge() -> dict:
-    """Waiting items for the header of moderators."""
+    """Waiting items for the header of moderators: counted at most once per request (one
+    grouped COUNT), and only when the header asks, so other pages and visitors pay nothing."""
     def waiting() -> int:
-        if not current_user.is_authenticated or not (current_user.is_admin or current_user.is_moderator):
+        if frame_unavailable() or not current_user.is_authenticated \
+                or not (current_user.is_admin or current_user.is_moderator):
             return 0
-        return sum(counts_per_center(db.session, moderated_center_ids(current_user)).values())
+        if "moderation_waiting" not in g:
+            g.moderation_waiting = sum(counts_per_center(db.session, moderated_center_ids(current_user)).values())
+        return g.moderation_waiting
     return {"moderation_waiting": waiting}
 
 
@@ -124,8 +130,15 @@ def decide(listing_id: int):
     except NotAllowed:
         abort(403)
     notify_author(listing, outcome.event, is_edit=outcome.revision is not None)
-    flash(_("Decision recorded: %(action)s.", action=outcome.event.action.label), "success")
+    flash(_("Decision recorded for “%(title)s”: %(action)s.", title=_decided_title(listing),
+            action=outcome.event.action.label), "success")
     return redirect(_next_item_url(listing.id))
+
+
+def _decided_title(listing: Listing) -> str:
+    """The decided listing's title as the moderator saw it: in the page's language if it has
+    a version in it, else in its original language."""
+    return listing.content_for(current_language()).title
 
 
 def _already_decided_message(conflict: AlreadyDecided) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from flask import Flask, g
-from flask_babel import ngettext
+from flask_babel import format_date, format_time, get_locale, gettext, ngettext
 from markupsafe import Markup, escape
 
 from portal.database import utcnow
@@ -29,11 +29,33 @@ def paragraphs(text: str) -> Markup:
 
 
 def waiting_time(since: datetime) -> str:
-    """How long something has waited, in whole hours or days (CLDR lacks some languages' units)."""
+    """How long something has waited, in whole hours or days; under an hour, "less than an
+    hour" (never a rounded-up "1 hour" for a minute). Plural rules come from CLDR through
+    Babel; the unit words are our catalogs', as CLDR lacks some of our languages' units."""
     hours = max(0, int((utcnow() - since).total_seconds() // 3600))
+    if hours < 1:
+        return gettext("less than an hour")
     if hours < 48:
-        return ngettext("%(num)s hour", "%(num)s hours", max(hours, 1))
+        return ngettext("%(num)s hour", "%(num)s hours", hours)
     return ngettext("%(num)s day", "%(num)s days", hours // 24)
+
+
+# One CLDR date format for every date the portal shows, in every language: mixing "medium"
+# and "long" gave Tajik both "30 Ноя 2026" and "01 Июн 2027" on one page.
+DATE_FORMAT = "long"
+
+
+def portal_date(value: date | datetime | None) -> str:
+    """A date in the page's language, always CLDR's ``long`` form."""
+    return format_date(value, DATE_FORMAT) if value is not None else ""
+
+
+def portal_datetime(value: datetime | None) -> str:
+    """The same date as ``portal_date`` with a short time, joined by the locale's own pattern."""
+    if value is None:
+        return ""
+    pattern = str(get_locale().datetime_formats["medium"])
+    return pattern.replace("{1}", format_date(value, DATE_FORMAT)).replace("{0}", format_time(value, "short"))
 
 
 def frame_unavailable() -> bool:
@@ -45,6 +67,10 @@ def frame_unavailable() -> bool:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["paragraphs"] = paragraphs
+    # Flask-Babel's own dateformat/datetimeformat take a format per call; these replace them so
+    # that every template shows dates one way.
+    app.jinja_env.filters["dateformat"] = portal_date
+    app.jinja_env.filters["datetimeformat"] = portal_datetime
     app.jinja_env.globals["now_utc"] = utcnow
     app.jinja_env.globals["waiting_time"] = waiting_time
     app.jinja_env.globals["public_url"] = absolute_url

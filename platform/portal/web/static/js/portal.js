@@ -2,6 +2,17 @@
 (function () {
   "use strict";
 
+  // The site menu and the search filters are disclosures on small screens only: open them on
+  // wide screens (CSS already shows their content there where ::details-content is supported).
+  var wide = window.matchMedia("(min-width: 801px)");
+  var syncDisclosures = function () {
+    document.querySelectorAll("[data-site-menu], [data-filters]").forEach(function (disclosure) {
+      disclosure.open = wide.matches;
+    });
+  };
+  syncDisclosures();
+  if (wide.addEventListener) wide.addEventListener("change", syncDisclosures);
+
   // Close open header menus on Escape or a click elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {
