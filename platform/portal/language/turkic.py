@@ -61,6 +61,23 @@ def turkic_stem(word: str) -> str:
     return _devoiced(stem)
 
 
+@lru_cache(maxsize=200_000)
+def turkic_partial_stems(word: str, shortest: int = 5) -> tuple[str, ...]:
+    """The word's skeleton and what is left after each ending ``turkic_stem`` strips, while
+    ``shortest`` letters remain (not devoiced). Two forms of one word share one of these even
+    when stripping goes on differently after it: ``вакцинасы`` (vaktsinasy → vaktsina → vakt)
+    and ``вакциналары`` (vaktsinalary → vaktsina → vaktsi) both pass through ``vaktsina``."""
+    stem = skeleton(word)
+    found = [stem] if len(stem) >= shortest else []
+    for _ in range(MAX_STRIPS):
+        stripped = _strip_one(stem)
+        if stripped is None or len(stripped) < shortest:
+            break
+        found.append(stripped)
+        stem = stripped
+    return tuple(found)
+
+
 _ENDINGS_BY_LENGTH = [(length, frozenset(ending for ending in _ENDINGS if len(ending) == length))
                       for length in sorted({len(ending) for ending in _ENDINGS}, reverse=True)]
 

@@ -300,13 +300,22 @@ class FacetIndex:
 
     def related_subject_bits(self, keys: Iterable[str]) -> int:
         """Slots of the listings about a concept related to one of these (not the same)."""
+        return self._near_bits(keys, "related")
+
+    def broader_subject_bits(self, keys: Iterable[str]) -> int:
+        """Slots of the listings about the concept just above one of these: a query for glacier
+        monitoring is answered, less well, by a listing about glaciers."""
+        return self._near_bits(keys, "broader")
+
+    def _near_bits(self, keys: Iterable[str], link: str) -> int:
         if self.thesaurus is None:
             return 0
+        near_of = self.thesaurus.related_of if link == "related" else self.thesaurus.broader_of
         subjects = self.bits["subjects"]
         bits = 0
         for key in keys:
-            for related in self.thesaurus.related_of(key):
-                bits |= subjects.get(related, 0)
+            for near in near_of(key):
+                bits |= subjects.get(near, 0)
         return bits
 
     def _widened(self, keys: Iterable[str]) -> set[str]:

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence, Set
 from portal.search.query import Alternative
 
 TITLE, BODY, TAXONOMY, SUBJECT, RELATED_SUBJECT = "title", "body", "taxonomy", "subject", "related_subject"
-FIELDS: tuple[str, ...] = (TITLE, BODY, TAXONOMY, SUBJECT, RELATED_SUBJECT)
+BROADER_SUBJECT = "broader_subject"
+FIELDS: tuple[str, ...] = (TITLE, BODY, TAXONOMY, SUBJECT, RELATED_SUBJECT, BROADER_SUBJECT)
 #: The fields the database's text index answers for; taxonomy labels are matched by the facet
 #: index (``search.facet_index``).
 TEXT_FIELDS: tuple[str, ...] = (TITLE, BODY)
@@ -21,8 +22,10 @@ TEXT_FIELDS: tuple[str, ...] = (TITLE, BODY)
 # body merely mentions it.
 # A concept of the thesaurus that the listing is about, in any language, says about as much as
 # a topic label (``SUBJECT``: the query's words read as concepts, ``portal.thesaurus``, or a
-# narrower one); a concept related to the query's, less.
-FIELD_WEIGHTS: Mapping[str, float] = {TITLE: 3.0, TAXONOMY: 2.0, SUBJECT: 2.0, RELATED_SUBJECT: 1.0, BODY: 1.0}
+# narrower one); a concept related to the query's, less; the concept just above the query's
+# (glaciers, for glacier monitoring), least.
+FIELD_WEIGHTS: Mapping[str, float] = {TITLE: 3.0, TAXONOMY: 2.0, SUBJECT: 2.0, RELATED_SUBJECT: 1.0, BODY: 1.0,
+                                      BROADER_SUBJECT: 0.5}
 
 #: For one query term: field -> ids of the documents having the term there.
 TermMatches = Mapping[str, Set[int]]

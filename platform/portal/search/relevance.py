@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from portal.search.ranking import (
     BODY,
+    BROADER_SUBJECT,
     FIELD_WEIGHTS,
     FIELDS,
     RELATED_SUBJECT,
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 #: A query of this many required terms that no listing has all of shows those lacking one; a
 #: shorter one shows nothing (two words that never meet are a real "no result").
 MIN_TERMS_TO_RELAX = 3
+#: ... and so does one whose listings having every term fill less than a page: they come first,
+#: those lacking one after them (their score is lower).
+RELAX_BELOW = 10
 
 
 def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
@@ -51,10 +55,15 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
         fields = {TITLE: index.slots_of(matches.get(TITLE, ())), BODY: index.slots_of(matches.get(BODY, ())),
                   TAXONOMY: index.labelled(alternatives),
                   SUBJECT: index.subject_bits(subjects) if subjects else 0,
-                  RELATED_SUBJECT: index.related_subject_bits(subjects) if subjects else 0}
+                  RELATED_SUBJECT: index.related_subject_bits(subjects) if subjects else 0,
+                  BROADER_SUBJECT: index.broader_subject_bits(subjects) if subjects else 0}
+        # The concept above counts only for a listing that has nothing closer to say.
+        fields[BROADER_SUBJECT] &= ~(fields[TITLE] | fields[BODY] | fields[TAXONOMY] | fields[SUBJECT]
+                                     | fields[RELATED_SUBJECT])
         by_subject = fields[SUBJECT] | fields[RELATED_SUBJECT]
+        # (and it widens what the term finds without making the term any commoner)
         only_labelled = (fields[TAXONOMY] | by_subject) & ~(fields[TITLE] | fields[BODY])
-        unions.append(fields[TITLE] | fields[BODY] | fields[TAXONOMY] | by_subject)
+        unions.append(fields[TITLE] | fields[BODY] | fields[TAXONOMY] | by_subject | fields[BROADER_SUBJECT])
         frequency = len(in_text) + only_labelled.bit_count()
         per_term.append((inverse_document_frequency(frequency, index.document_count), fields))
     covered = [bool(subjects) for subjects in term_subjects]
@@ -67,8 +76,7 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     # Two concepts a query names may never meet in one listing ("microcredit for beekeepers"):
     # listings about either are still what the searcher looks for.
     concepts_named = {frozenset(term_subjects[i]) for i in required if term_subjects[i]}
-    if not matched and (len(required) >= MIN_TERMS_TO_RELAX or len(concepts_named) >= 2):
-        matched = 0
+    if matched.bit_count() < RELAX_BELOW and (len(required) >= MIN_TERMS_TO_RELAX or len(concepts_named) >= 2):
         for left_out in required:  # all but one
             having = base
             for i in required:

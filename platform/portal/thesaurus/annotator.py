@@ -25,6 +25,7 @@ alternate: ``kitap``/``kitaby``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -33,7 +34,7 @@ from functools import lru_cache
 
 from portal.language.analyzer import snowball_stem, fold, script_of, segments
 from portal.language.scripts import skeleton
-from portal.language.turkic import turkic_stem
+from portal.language.turkic import turkic_partial_stems, turkic_stem
 from portal.thesaurus.concepts import Thesaurus
 
 #: Texts this short (keywords) may write an abbreviation in lower case, as queries do.
@@ -100,10 +101,10 @@ class Annotator:
         starts: dict[str, list[_Label]] = {}
         for concept in thesaurus:
             for language, label in concept.labels():
-                keys, checks = _label_keys_and_checks(label, language)
-                if not keys or (len(keys) == 1 and keys[0].startswith("c:")):
-                    continue  # one Chinese character names nothing on its own
-                starts.setdefault(keys[0], []).append(_Label(keys, checks, concept.key))
+                for keys, checks in _label_variants(label, language):
+                    if not keys or (len(keys) == 1 and keys[0].startswith("c:")):
+                        continue  # one Chinese character names nothing on its own
+                    starts.setdefault(keys[0], []).append(_Label(keys, checks, concept.key))
         for entries in starts.values():
             entries.sort(key=lambda entry: -len(entry.keys))
             # The same key sequence under one concept once is enough.
@@ -222,6 +223,7 @@ def word_keys(word: str, families: frozenset[str] = _FAMILIES[None]) -> Unit:
         keys.append("r:" + snowball_stem("russian", word))
     if "t" in families:
         keys.append("t:" + turkic_stem(word))
+        keys.extend("u:" + partial for partial in turkic_partial_stems(word))
     return tuple(keys)
 
 
@@ -263,6 +265,36 @@ def _label_keys_and_checks(label: str, language: str) -> tuple[Unit, tuple[_Chec
         prefix = (plain[:-1] if len(plain) > 3 else plain) if family == "t" else ""
         checks.append(_Check(prefix, max(1, len(plain) - MAX_SHORTER), len(plain) + MAX_LONGER[family]))
     return tuple(keys), tuple(checks)
+
+
+#: A label's variants: each Turkic word either by its stem, or by what is left after its
+#: first ending (``u:`` keys) when that is this long; so many words per label at most get both.
+PARTIAL_STEM = 5
+MAX_VARIANT_WORDS = 4
+
+
+def _label_variants(label: str, language: str) -> list[tuple[Unit, tuple[_Check | None, ...]]]:
+    """The key sequences a label is found by. Its stems first; then, since stripping endings
+    can go astray differently in two forms of a word (``вакцинасы`` → vakt, ``вакциналары``
+    → vaktsi), each Turkic word may also be met by the stem left after its first ending
+    (vaktsina), which the text's word must pass through (``word_keys``' ``u:`` keys)."""
+    keys, checks = _label_keys_and_checks(label, language)
+    options: list[list[tuple[str, _Check | None]]] = []
+    words = [segment.text for segment in segments(fold(label)) if not segment.is_cjk]
+    word_index = 0
+    for key, check in zip(keys, checks, strict=True):
+        choices = [(key, check)]
+        if key.startswith("t:") and word_index < len(words):
+            partials = turkic_partial_stems(words[word_index], PARTIAL_STEM)
+            if len(partials) >= 2 and check is not None:
+                choices.append(("u:" + partials[1], _Check("", check.shortest, check.longest)))
+        if not key.startswith("c:"):
+            word_index += 1
+        options.append(choices)
+    if sum(len(choices) > 1 for choices in options) > MAX_VARIANT_WORDS:
+        return [(keys, checks)]
+    return [(tuple(key for key, _ in chosen), tuple(check for _, check in chosen))
+            for chosen in itertools.product(*options)]
 
 
 @lru_cache(maxsize=100_000)
