@@ -4,19 +4,23 @@ The order comes from libraries, not hand-written tables:
 
 * every language: the Unicode Collation Algorithm with its default table (DUCET), through
   ``pyuca`` (pure Python, so a fresh machine with only Python installs it; PyICU would need the
-  ICU C library and a compiler, and publishes no wheels). DUCET already puts Cyrillic ё with е
-  and Kazakh/Kyrgyz/Tajik ә ғ қ ң ө ұ ү һ ӣ ӯ ҳ ҷ right after their base letters, and Latin
-  ç ş ž ň after c s z n, accents and case deciding only between otherwise equal names;
+  ICU C library and a compiler, and publishes no wheels). DUCET puts Cyrillic ё with е, gives
+  Kazakh, Kyrgyz and Tajik ә ғ қ ң ө ұ ү һ ҳ ҷ their own place right after their base letter, and
+  sorts Latin ç ş ž ň ä ö ü with c s z n a o u; case and accents decide only between otherwise
+  equal names;
 * Chinese: CLDR's default Chinese order is pinyin, which DUCET does not know (it orders Han
   characters by code point, i.e. radical and stroke count). ``pypinyin`` gives each character
   its most common reading with its tone (中 → zhong1), and those readings are collated like Latin
   text. Like CLDR's pinyin tailoring it reads character by character (no phrase dictionary,
   which would add 45 MB to every process), so 中国 sorts under zhong1 guo2.
 
-What DUCET cannot do is a language's own tailoring where it differs from the default: Turkmen
-and Uzbek put ä/ö/ü/ş and oʻ/gʻ/sh/ch after the plain letters' whole block, Kazakh puts і after ы.
-Those letters sort with their base letter here (Öz- among the O names), which keeps every name
-findable in the expected neighbourhood.
+What DUCET cannot do is a language's own tailoring where it differs from the default. Measured
+on the 256 CLDR country names per language against ICU 72's tailored collators: en, ru, ky and
+tg come out identical; zh differs in 8 of 32,640 pairs (ties between names of the same reading),
+kk in 15 (ICU puts і after ы), tk in 22 (ICU puts ä ö ü ş ý after the whole plain letter), and
+uz in 1,432, because Uzbek's alphabet puts oʻ gʻ sh ch after z: here Shveytsariya stays among
+the S names and Oʻzbekiston among the O names, where a reader who does not know that rule also
+looks for them.
 """
 
 from __future__ import annotations
