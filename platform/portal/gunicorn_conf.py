@@ -11,6 +11,8 @@ Python's reference counts and garbage collector write to them, the database conn
 not cross the fork, and a worker the master starts later (after a crash, or ``max_requests``)
 would start from an index as old as the master's; per worker, every start is the same.
 
+The collation tables that sort topic and country lists are read here too (half a second).
+
 The matching index is never built here: only ``flask worker`` computes suggestions.
 """
 
@@ -27,9 +29,11 @@ def warm_up(app: Any, logger: Logger = log) -> float | None:
     """Build ``app``'s facet index now; the seconds it took, or None if it could not (the
     database is down: the worker serves anyway, and its first search builds the index)."""
     from portal.extensions import db
+    from portal.i18n.collation import load as load_collation
     from portal.search.facet_cache import current_index
 
     started = time.perf_counter()
+    load_collation()  # the tables that sort topic and country lists (no database needed)
     try:
         with app.app_context():
             try:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 LANGUAGES = ["en", "zh", "ru", "kk", "ky", "tg", "tk", "uz"]
 MODERATOR = "moderator.land@demo.cca-portal.org"
+MEMBER = "zhao.min@demo.cca-portal.org"  # may post: the listing form with its country checklist
 
 MEASURE = """() => {
   const iw = window.innerWidth, ih = window.innerHeight;
@@ -54,7 +55,9 @@ def demo(live_app, live_server):  # noqa: ANN001, ANN201
               "listing": f"/{{lang}}/listings/{listing.id}", "sign-in": "/{lang}/account/login",
               "register": "/{lang}/account/register"}
     signed_in = {"moderation queue": "/{lang}/moderation/", "account": "/{lang}/account/settings"}
-    return {"public": public, "signed_in": signed_in, "password": password, "listing": listing.id}
+    posting = {"new listing": "/{lang}/listings/new"}
+    return {"public": public, "signed_in": signed_in, "posting": posting, "password": password,
+            "listing": listing.id}
 
 
 def _sign_in(page, live_server: str, email: str, password: str) -> None:  # noqa: ANN001
@@ -86,14 +89,17 @@ def test_no_main_page_is_wider_than_the_screen(chromium, live_server, demo, widt
     """Every main page, in all eight languages: one browser context per width and per reader."""
     visitor = chromium.new_context(viewport={"width": width, "height": 844})
     member = chromium.new_context(viewport={"width": width, "height": 844})
-    for context in (visitor, member):
+    poster_context = chromium.new_context(viewport={"width": width, "height": 844})
+    for context in (visitor, member, poster_context):
         context.set_default_navigation_timeout(90_000)  # a first search builds its indexes; CI is shared
     try:
-        anonymous, moderator = visitor.new_page(), member.new_page()
+        anonymous, moderator, poster = visitor.new_page(), member.new_page(), poster_context.new_page()
         _sign_in(moderator, live_server, MODERATOR, demo["password"])
+        _sign_in(poster, live_server, MEMBER, demo["password"])
         problems = []
         for lang in LANGUAGES:
-            for reader, paths in ((anonymous, demo["public"]), (moderator, demo["signed_in"])):
+            for reader, paths in ((anonymous, demo["public"]), (moderator, demo["signed_in"]),
+                                  (poster, demo["posting"])):
                 for path in paths.values():
                     url = live_server + path.format(lang=lang)
                     response = reader.goto(url)
@@ -103,3 +109,4 @@ def test_no_main_page_is_wider_than_the_screen(chromium, live_server, demo, widt
     finally:
         visitor.close()
         member.close()
+        poster_context.close()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Flask, g
 from flask_babel import get_locale
 
 from portal.extensions import babel
 from portal.i18n import routing
+from portal.i18n.collation import collated
 from portal.i18n.languages import (
     LANGUAGES,
+    collated_countries,
     country_name,
     language_name,
     native_language_name,
@@ -33,4 +37,11 @@ def init_app(app: Flask) -> None:
             "language_name": lambda code: language_name(code, lang),
             "country_name": lambda code: country_name(code, lang) if code else "",
             "is_localized_page": g.get("lang_code") is not None,
+            "collated_countries": lambda codes: collated_countries(codes, lang),
         }
+
+    @app.template_filter("by_label")
+    def by_label(items: Iterable) -> list:
+        """Centers, topics or terms (anything with ``label(language)``) in the page language's collation."""
+        lang = str(get_locale() or "en")
+        return collated(items, lang, key=lambda item: item.label(lang))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from babel import Locale
+
+from portal.i18n.collation import collated
 
 #: Interface languages, in the order the switcher shows them.
 LANGUAGES: tuple[str, ...] = ("en", "zh", "ru", "kk", "ky", "tg", "tk", "uz")
@@ -35,16 +38,20 @@ def country_name(code: str, in_language: str) -> str:
 
 @lru_cache(maxsize=16)
 def country_choices(in_language: str) -> tuple[tuple[str, str], ...]:
-    """The focus countries first, then every other ISO 3166-1 country, sorted by name."""
+    """The focus countries first (China and Central Asia, the ones most listings name), then
+    every other ISO 3166-1 country; each group sorted by name in the language's collation."""
     territories = _locale(in_language).territories
     focus = [(code, territories[code]) for code in FOCUS_COUNTRIES]
-    others = sorted(
-        ((code, name) for code, name in territories.items()
-         if len(code) == 2 and code.isalpha() and code not in FOCUS_COUNTRIES
-         and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "XK"}),
-        key=lambda item: item[1].casefold(),
-    )
-    return tuple(focus + others)
+    others = [(code, name) for code, name in territories.items()
+              if len(code) == 2 and code.isalpha() and code not in FOCUS_COUNTRIES
+              and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "XK"}]
+    by_name = lambda item: item[1]  # noqa: E731
+    return tuple(collated(focus, in_language, key=by_name) + collated(others, in_language, key=by_name))
+
+
+def collated_countries(codes: Iterable[str], in_language: str) -> list[str]:
+    """Country codes sorted by their names in ``in_language``."""
+    return collated(codes, in_language, key=lambda code: country_name(code, in_language))
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.database import utcnow
 from portal.i18n.forms import PortalForm, options
-from portal.i18n.languages import LANGUAGES, country_choices, language_name
+from portal.i18n.collation import collated
+from portal.i18n.languages import FOCUS_COUNTRIES, LANGUAGES, country_choices, language_name
 from portal.listings import schema
 from portal.listings.models import (
     FUNDING_LABELS,
@@ -84,8 +85,9 @@ class ListingForm(PortalForm, ContentFields):
                                 description=_l("Topics connect your listing with listings in other languages."))
     keywords = StringField(_l("Keywords"), description=_l("Separated by commas, at most 15."),
                            validators=[Optional(), Length(max=500)])
-    target_countries = SelectMultipleField(_l("Partner countries sought"),
-                                           description=_l("Leave empty if partners from any country are welcome."))
+    # Checkboxes (no Ctrl-click), China and Central Asia first: listings/templates/listings/_countries.html.
+    target_countries = MultiCheckboxField(_l("Partner countries sought"),
+                                          description=_l("Leave empty if partners from any country are welcome."))
     working_languages = MultiCheckboxField(_l("Working languages"))
     trl = SelectField(_l("Technology readiness level"), coerce=lambda v: int(v) if v else None,
                       validators=[Optional()],
@@ -116,10 +118,12 @@ class ListingForm(PortalForm, ContentFields):
         self._topics = {topic.id: topic for topic in topics}
         self.center.choices = options([("", _l("Choose a center"))] + [
             (str(center.id), center.label(language)) for center in centers])
-        self.topics.choices = options((topic.id, topic.label(language)) for topic in topics)
+        self.topics.choices = options(collated(((topic.id, topic.label(language)) for topic in topics),
+                                               language, key=lambda pair: pair[1]))
         self.language.choices = language_options()
         self.working_languages.choices = language_options()
         self.target_countries.choices = options(country_choices(language))
+        self.frequent_countries = FOCUS_COUNTRIES
         self.trl.choices = options([("", _l("Not specified"))] + [(str(k), v) for k, v in TRL_LABELS.items()])
         self.ip_status.choices = options([("", _l("Not specified"))] + [
             (s.value, label) for s, label in IP_STATUS_LABELS.items()])

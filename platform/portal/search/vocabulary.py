@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal.changes.log import current_token, database_key
 from portal.extensions import db
+from portal.i18n.collation import collated
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES, country_name, is_country_code, language_name
 from portal.listings.models import TRL_LABELS, Direction, ListingKind
 from portal.search.facet_cache import current_index_and_token
@@ -100,6 +101,17 @@ class SearchVocabulary:
             "languages": lambda v: v in LANGUAGES,
             "subjects": self.thesaurus.__contains__,
         }
+
+    #: Facets listed by their labels in the page language's collation (the others by count).
+    COLLATED_FACETS = frozenset({"countries", "topics"})
+
+    def in_order(self, facet: str, counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """A facet's ``(value, count)`` pairs as the filters show them: countries and topics by
+        name, as a reader of the page's language looks them up; the others (centers, kinds,
+        languages, and the most frequent subjects) as the index counted them."""
+        if facet not in self.COLLATED_FACETS:
+            return counts
+        return collated(counts, self.language, key=lambda pair: self.label(facet, pair[0]))
 
     def label(self, facet: str, value: str) -> str:
         if facet == "kinds":  # translated by the request's locale: not kept

@@ -41,13 +41,15 @@
     sync();
   }
 
-  // Listing form: show only the fields of the chosen kind of cooperation.
+  // Listing form: show only the section of the chosen kind of cooperation, none before a kind
+  // is chosen. A section that holds an error message stays visible, so no error is hidden.
   var listingForm = document.querySelector("[data-listing-form]");
   if (listingForm) {
     var syncKind = function () {
       var chosen = listingForm.querySelector("input[name='kind']:checked");
       listingForm.querySelectorAll("[data-kind]").forEach(function (group) {
-        group.hidden = !!chosen && group.getAttribute("data-kind") !== chosen.value;
+        var shown = !!chosen && group.getAttribute("data-kind") === chosen.value;
+        group.hidden = !shown && !group.querySelector(".field-error");
       });
     };
     listingForm.querySelectorAll("input[name='kind']").forEach(function (radio) {
@@ -55,6 +57,41 @@
     });
     syncKind();
   }
+
+  // Checkbox lists (countries): a filter box narrows the visible boxes to the labels containing
+  // the typed text, ignoring case and accents. Hidden boxes keep their state and are sent.
+  var fold = function (text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase();
+  };
+  document.querySelectorAll("[data-checklist]").forEach(function (checklist) {
+    var filterRow = checklist.querySelector("[data-checklist-filter]");
+    if (!filterRow) return;
+    var input = filterRow.querySelector("input");
+    var items = Array.prototype.map.call(checklist.querySelectorAll("[data-checklist-item]"), function (item) {
+      return {element: item, text: fold(item.textContent + " " + item.querySelector("input").value)};
+    });
+    var empty = checklist.querySelector("[data-checklist-empty]");
+    var apply = function () {
+      var wanted = fold(input.value.trim());
+      var any = false;
+      items.forEach(function (item) {
+        var match = !wanted || item.text.indexOf(wanted) !== -1;
+        item.element.hidden = !match;
+        any = any || match;
+      });
+      checklist.querySelectorAll("[data-checklist-group]").forEach(function (group) {
+        group.hidden = !group.querySelector("[data-checklist-item]:not([hidden])");
+      });
+      if (empty) empty.hidden = any;
+    };
+    // Enter in the filter narrows the list; it must not send the whole form.
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();
+    });
+    input.addEventListener("input", apply);
+    filterRow.hidden = false;
+    apply();
+  });
 
   // Subjects: suggestions from the thesaurus as the author types, in the page's language.
   document.querySelectorAll("input[data-complete-url]").forEach(function (input) {
