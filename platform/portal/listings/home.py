@@ -69,8 +69,8 @@ def home():
     stats = shared("home:figures", STATS_SECONDS, _stats)
     per_center = {center_id: count for center_id, count in stats["per_center"]}
     counts = stats["figures"]
-    figures = [(counts[figure.key], figure.label(counts[figure.key]))
-               for figure in sorted(_figures.values(), key=lambda figure: figure.order) if figure.key in counts]
+    figures = [(counts[figure.key], figure.label(counts[figure.key]))  # a zero says nothing yet: left out
+               for figure in sorted(_figures.values(), key=lambda figure: figure.order) if counts.get(figure.key)]
     return render_template("web/home.html", centers=centers, per_center=per_center, figures=figures,
                            latest=latest_per_center(db.session, centers),
                            home_sections=sections("home", language=current_language()))
