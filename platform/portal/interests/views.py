@@ -7,7 +7,10 @@ from functools import partial
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from portal.users.models import User
 from portal.extensions import db
@@ -23,6 +26,7 @@ from portal.interests.services import (
     can_read,
     is_listing_side,
 )
+from portal.listings.home import home_figure
 from portal.listings.lifecycle import Action
 from portal.listings.models import Listing
 from portal.mail.service import send_to_user
@@ -180,3 +184,10 @@ def interest_section(listing: Listing, actions: frozenset[Action], interest_form
             return {"listing": listing, "form": None, "invite": True}
         return None
     return {"listing": listing, "form": interest_form or InterestForm()}
+
+
+@home_figure("accepted_interests", lambda n: ngettext("accepted interest", "accepted interests", n), order=40)
+def accepted_interests(session: Session) -> int:
+    """The home page's sign of cooperation happening: interests the listing's side accepted."""
+    return session.scalar(select(func.count()).select_from(Interest)
+                          .where(Interest.status == InterestStatus.ACCEPTED)) or 0

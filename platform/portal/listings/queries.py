@@ -37,11 +37,6 @@ def card_listings() -> Select[tuple[Listing]]:
     )
 
 
-def latest_public(session: Session, limit: int = 6) -> Sequence[Listing]:
-    return session.scalars(card_listings().order_by(Listing.published_at.desc(), Listing.id.desc())
-                           .limit(limit)).all()
-
-
 RELATED_CANDIDATES = 60  # the newest listings sharing a topic, among which the most similar are shown
 
 

@@ -5,6 +5,11 @@ it at import time. At render the page asks ``sections(slot, **facts)``: each pro
 the context its own template needs, or None to stay out (not its reader, nothing to show).
 Suggested partners, the interest form and the report box are sections of the listing page;
 an institution's public listings are a section of its page.
+
+The home page has the slot ``"home"``: its providers get ``language`` (the page's) and their
+sections follow the centers and their newest listings, before "How it works" — the place for
+the newest partnerships, for instance. Home is the busiest page: a provider there reads what
+it shows from ``portal.cache.shared`` rather than adding statements to every view of it.
 """
 
 from __future__ import annotations

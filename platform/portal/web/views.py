@@ -1,8 +1,9 @@
-"""Addresses without a language: the redirect to the reader's language, and the health check."""
+"""Addresses without a language: the redirect to the reader's language, the health check, and
+``/favicon.ico`` (browsers and feed readers ask for it there, whatever the page links)."""
 
 from __future__ import annotations
 
-from flask import jsonify, redirect, url_for
+from flask import current_app, jsonify, redirect, send_from_directory, url_for
 from sqlalchemy import text
 
 from portal.extensions import db
@@ -22,3 +23,9 @@ def healthz():
     except Exception as error:  # noqa: BLE001 - any failure means unhealthy
         return jsonify({"status": "error", "database": type(error).__name__}), 503
     return jsonify({"status": "ok", "database": "ok"})
+
+
+@root.route("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder, "img/favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
