@@ -97,22 +97,30 @@ class Annotator:
 
     def __init__(self, thesaurus: Thesaurus) -> None:
         self.thesaurus = thesaurus
-        # first key -> the labels starting with it, longest first
-        starts: dict[str, list[_Label]] = {}
+        # Labels of one word by their key; longer ones by their first two keys (a walk then
+        # looks at the few labels starting with the two words in front of it, not the hundreds
+        # starting with "electric" or "su"), longest first.
+        singles: dict[str, list[_Label]] = {}
+        pairs: dict[tuple[str, str], list[_Label]] = {}
         for concept in thesaurus:
             for language, label in concept.labels():
                 for keys, checks in _label_variants(label, language):
                     if not keys or (len(keys) == 1 and keys[0].startswith("c:")):
                         continue  # one Chinese character names nothing on its own
-                    starts.setdefault(keys[0], []).append(_Label(keys, checks, concept.key))
-        for entries in starts.values():
+                    entry = _Label(keys, checks, concept.key)
+                    if len(keys) == 1:
+                        singles.setdefault(keys[0], []).append(entry)
+                    else:
+                        pairs.setdefault((keys[0], keys[1]), []).append(entry)
+        for entries in (*singles.values(), *pairs.values()):
             entries.sort(key=lambda entry: -len(entry.keys))
             # The same key sequence under one concept once is enough.
             unique: dict[tuple, _Label] = {}
             for entry in entries:
                 unique.setdefault((entry.keys, entry.checks, entry.concept), entry)
             entries[:] = list(unique.values())
-        self._starts = starts
+        self._singles = singles
+        self._pairs = pairs
 
     def annotate(self, texts: Iterable[str | tuple[str | None, str]]) -> Annotation:
         """The concepts of several texts (a listing's title, summary, description in each
@@ -152,17 +160,16 @@ class Annotator:
         while position < total:
             best: list[str] = []
             best_length = 0
-            for key in units[position]:
-                for label in self._starts.get(key, ()):
-                    length = len(label.keys)
-                    if length < best_length or position + length > total:
-                        continue
-                    if (all(label.keys[offset] in units[position + offset] for offset in range(1, length))
-                            and label.fits(skeletons, position)):
-                        if length > best_length:
-                            best, best_length = [], length
-                        if label.concept not in best:
-                            best.append(label.concept)
+            for label in self._candidates(units, position):
+                length = len(label.keys)
+                if length < best_length or position + length > total:
+                    continue
+                if (all(label.keys[offset] in units[position + offset] for offset in range(2, length))
+                        and label.fits(skeletons, position)):
+                    if length > best_length:
+                        best, best_length = [], length
+                    if label.concept not in best:
+                        best.append(label.concept)
             if not best_length:
                 position += 1
                 continue
@@ -170,6 +177,17 @@ class Annotator:
             for concept in best:
                 yield concept, (position, position + best_length), form
             position += best_length
+
+    def _candidates(self, units: list[Unit], position: int) -> Iterable[_Label]:
+        """The labels whose first one or two keys the words at ``position`` have."""
+        here = units[position]
+        if position + 1 < len(units):
+            following = units[position + 1]
+            for first in here:
+                for second in following:
+                    yield from self._pairs.get((first, second), ())
+        for first in here:
+            yield from self._singles.get(first, ())
 
 
 def _form(words: list[tuple[str, bool]]) -> str:
