@@ -178,3 +178,19 @@ def test_api_is_described_and_downloads_carry_the_same_figures(client, known):
 def test_statistics_are_in_the_main_navigation(client, known):
     html = client.get("/kk/").get_data(as_text=True)
     assert 'href="/kk/statistics/"' in html
+
+
+def test_the_worker_computes_the_figures_ahead_once_an_hour(app, client, known):
+    from datetime import timedelta as delta
+
+    from portal.worker.passes import Worker
+
+    with app.app_context():
+        first = Worker(kinds=("statistics",)).run_pass()
+        assert first.statistics == 3  # the whole portal and both centers of the data
+        assert "public statistics recomputed: 3 scopes" in first.lines()
+        assert Worker(kinds=("statistics",)).run_pass().statistics == 0  # fresh: nothing to do
+        assert Worker(kinds=("statistics",)).run_pass(known["now"] + delta(minutes=55)).statistics == 3
+    stored = client.get("/api/v1/statistics").json["generated_at"]
+    assert client.get("/en/statistics/").status_code == 200
+    assert client.get("/api/v1/statistics").json["generated_at"] == stored

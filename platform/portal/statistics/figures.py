@@ -17,9 +17,9 @@ from babel.dates import format_skeleton
 from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from portal.cache import shared
+from portal.cache import peek, put, shared
 from portal.database import utcnow
 from portal.i18n.languages import FOCUS_COUNTRIES, country_name
 from portal.institutions.models import Institution
@@ -29,6 +29,8 @@ from portal.statistics.registry import ChartSpec, Figure, Presentation, Scope, S
 from portal.subjects.models import ConceptRow, ListingConcept
 
 CACHE_SECONDS = 3600  # the figures are "per hour": every process shares one computation this long
+REFRESH_SECONDS = 3000  # the worker recomputes them after 50 minutes…
+KEEP_SECONDS = 4800  # …and stores them for 80, so a page never finds them expired while a worker runs
 COUNTED = (ListingStatus.PUBLISHED, ListingStatus.EXPIRED)
 MONTHS = 24
 TOP_SUBJECTS = 10
@@ -37,14 +39,34 @@ TOP_COUNTRIES = 12
 WAIT_BOUNDS = (1, 7, 30, 90)
 
 
+def compute_figures(session: Session, center_id: int | None) -> dict[str, Any]:
+    """Every registered figure of the scope, now: ``{"generated_at", "figures": {key: value}}``."""
+    scope = Scope(center_id=center_id, now=utcnow())
+    values: dict[str, Any] = {figure.key: figure.compute(session, scope) for figure in registered()}
+    return {"generated_at": scope.now.isoformat(timespec="seconds"), "figures": values}
+
+
 def figures_for(session: Session, center_id: int | None, key: str) -> dict[str, Any]:
-    """``{figure key: computed figure}`` of the scope, plus ``generated_at``; ``key`` names the
-    scope in the shared cache (a center's slug, or ``all``)."""
-    def compute() -> dict[str, Any]:
-        scope = Scope(center_id=center_id, now=utcnow())
-        values: dict[str, Any] = {figure.key: figure.compute(session, scope) for figure in registered()}
-        return {"generated_at": scope.now.isoformat(timespec="seconds"), "figures": values}
-    return shared(f"statistics:{key}", CACHE_SECONDS, compute)
+    """The scope's figures from the shared cache; ``key`` names the scope there (a center's
+    slug, or ``all``). The worker refreshes them every hour (``refresh_due``), so a page only
+    computes them itself when no worker has yet (a fresh portal), and keeps them for an hour."""
+    return shared(f"statistics:{key}", CACHE_SECONDS, lambda: compute_figures(session, center_id))
+
+
+def refresh_due(session: Session, scopes: list[tuple[int | None, str]], now: datetime) -> int:
+    """The worker's step: recompute the figures of each scope (``(center id, key)``) whose
+    shared copy is missing or older than ``REFRESH_SECONDS``, and keep them a while longer than
+    that, so pages always find them. Returns how many scopes were recomputed."""
+    refreshed = 0
+    for center_id, key in scopes:
+        stored = peek(f"statistics:{key}")
+        if isinstance(stored, dict) and "generated_at" in stored and \
+                (now - datetime.fromisoformat(stored["generated_at"])).total_seconds() < REFRESH_SECONDS:
+            continue
+        put(f"statistics:{key}", compute_figures(session, center_id), KEEP_SECONDS)
+        session.commit()
+        refreshed += 1
+    return refreshed
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -58,6 +80,13 @@ def _month(session: Session, column: Any) -> ColumnElement[str]:
 
 def _in_scope(scope: Scope) -> list[ColumnElement[bool]]:
     return [Listing.center_id == scope.center_id] if scope.center_id is not None else []
+
+
+def _countries(session: Session, institution_ids: set[int]) -> dict[int, str]:
+    if not institution_ids:
+        return {}
+    return dict(session.execute(select(Institution.id, Institution.country)
+                                .where(Institution.id.in_(institution_ids))).all())
 
 
 def _months(now: datetime, count: int = MONTHS) -> list[str]:
@@ -104,12 +133,14 @@ def _compute_over_time(session: Session, scope: Scope) -> dict[str, Any]:
     months = _months(scope.now)
     published, ends = _month(session, Listing.published_at), _month(session, Listing.expires_at)
     rows = session.execute(
+        # No condition on the dates: the covering index (ix_listings_statistics) is then read alone.
         select(Listing.kind, Listing.direction, published, ends, func.count())
-        .where(Listing.status.in_(COUNTED), Listing.published_at.is_not(None),
-               Listing.expires_at >= datetime.fromisoformat(f"{months[0]}-01").replace(tzinfo=UTC), *_in_scope(scope))
+        .where(Listing.status.in_(COUNTED), *_in_scope(scope))
         .group_by(Listing.kind, Listing.direction, published, ends)).all()
     series = {f"{kind}:{direction}": [0] * len(months) for kind in ListingKind for direction in Direction}
     for kind, direction, published_month, end_month, count in rows:
+        if published_month is None or end_month < months[0]:
+            continue
         values = series[f"{ListingKind(kind)}:{Direction(direction)}"]
         for index, month in enumerate(months):
             if published_month < month <= end_month:
@@ -144,14 +175,17 @@ def _records_over_time(data: dict[str, Any]):  # noqa: ANN202
 # --- open listings by country --------------------------------------------------------------------
 
 def _compute_by_country(session: Session, scope: Scope) -> list[list[Any]]:
+    # Grouped by institution from the covering index, then by its country here: a join of every
+    # listing to its institution costs more than the few thousand institutions' countries.
     rows = session.execute(
-        select(Institution.country, Listing.direction, func.count())
-        .join(Institution, Institution.id == Listing.institution_id)
+        select(Listing.institution_id, Listing.direction, func.count())
         .where(Listing.status == ListingStatus.PUBLISHED, Listing.expires_at > scope.now, *_in_scope(scope))
-        .group_by(Institution.country, Listing.direction)).all()
+        .group_by(Listing.institution_id, Listing.direction)).all()
+    countries = _countries(session, {row[0] for row in rows})
     counts: dict[str, list[int]] = {}
-    for country, direction, count in rows:
-        counts.setdefault(country, [0, 0])[0 if Direction(direction) == Direction.OFFER else 1] += count
+    for institution_id, direction, count in rows:
+        counts.setdefault(countries[institution_id], [0, 0])[0 if Direction(direction) == Direction.OFFER else 1] \
+            += count
     return sorted(([country, *values] for country, values in counts.items()), key=lambda row: (-row[1] - row[2], row[0]))
 
 
@@ -184,16 +218,17 @@ def _records_by_country(rows: list[list[Any]]):  # noqa: ANN202
 def _compute_interest_pairs(session: Session, scope: Scope) -> list[list[Any]]:
     """(country of the institution that expressed interest, country of the listing's
     institution, interests) for every pair that has any."""
-    sender, owner = aliased(Institution), aliased(Institution)
     rows = session.execute(
-        select(sender.country, owner.country, func.count())
-        .select_from(Interest)
-        .join(Listing, Listing.id == Interest.listing_id)
-        .join(sender, sender.id == Interest.institution_id)
-        .join(owner, owner.id == Listing.institution_id)
+        select(Interest.institution_id, Listing.institution_id, func.count())
+        .select_from(Interest).join(Listing, Listing.id == Interest.listing_id)
         .where(Listing.status.in_(COUNTED), *_in_scope(scope))
-        .group_by(sender.country, owner.country)).all()
-    return sorted([list(row) for row in rows])
+        .group_by(Interest.institution_id, Listing.institution_id)).all()
+    countries = _countries(session, {row[0] for row in rows} | {row[1] for row in rows})
+    pairs: dict[tuple[str, str], int] = {}
+    for sender, owner, count in rows:
+        pair = (countries[sender], countries[owner])
+        pairs[pair] = pairs.get(pair, 0) + count
+    return sorted([*pair, count] for pair, count in pairs.items())
 
 
 def pair_matrix(pairs: list[list[Any]], *, key: str, title: str, summary: str, row_heading: str,
@@ -277,11 +312,11 @@ def _records_answers(counts: dict[str, int]):  # noqa: ANN202
 def _compute_first_interest(session: Session, scope: Scope) -> dict[str, Any]:
     """Days from each listing's publication to its first expression of interest: SQL finds each
     listing's first interest (GROUP BY), the median is taken here (SQLite has no percentile)."""
+    first = (select(Interest.listing_id, func.min(Interest.created_at).label("first"))
+             .group_by(Interest.listing_id).subquery())  # read in the order of ix_interests_listing_created
     rows = session.execute(
-        select(Listing.published_at, func.min(Interest.created_at))
-        .join(Interest, Interest.listing_id == Listing.id)
-        .where(Listing.status.in_(COUNTED), Listing.published_at.is_not(None), *_in_scope(scope))
-        .group_by(Listing.id, Listing.published_at)).all()
+        select(Listing.published_at, first.c.first).join(Listing, Listing.id == first.c.listing_id)
+        .where(Listing.status.in_(COUNTED), Listing.published_at.is_not(None), *_in_scope(scope))).all()
     days = []
     for published_at, first in rows:
         if isinstance(first, str):  # SQLite returns an aggregate's timestamp as text
