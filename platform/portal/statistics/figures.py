@@ -332,7 +332,8 @@ def _compute_first_interest(session: Session, scope: Scope) -> dict[str, Any]:
 
 
 def _wait_labels() -> list[str]:
-    return [_("Within a day"), _("1 to 7 days"), _("8 to 30 days"), _("31 to 90 days"), _("More than 90 days")]
+    return [_("Within a day"), _("A day to a week"), _("A week to a month"), _("One to three months"),
+            _("More than three months")]
 
 
 def _present_first_interest(data: dict[str, Any]) -> Presentation:
