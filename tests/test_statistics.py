@@ -194,3 +194,13 @@ def test_the_worker_computes_the_figures_ahead_once_an_hour(app, client, known):
     stored = client.get("/api/v1/statistics").json["generated_at"]
     assert client.get("/en/statistics/").status_code == 200
     assert client.get("/api/v1/statistics").json["generated_at"] == stored
+
+
+def test_an_empty_portal_says_so_instead_of_drawing_empty_charts(client, db_session, make):
+    make.center("desertification-control")
+    db_session.commit()
+    html = client.get("/en/statistics/").get_data(as_text=True)
+    assert "No listing has received an expression of interest yet." in html
+    assert "0 of 0 expressions of interest were accepted (0%)." in html
+    assert "No open request has subjects yet." in html
+    assert html.count('class="pygal-chart stat-chart"') == 2  # over time, and countries (with no data)

@@ -86,9 +86,15 @@ def render(spec: ChartSpec, chart_id: str, title: str, description: str, no_data
         for child in list(defs):
             if child.tag in ("script", "style"):
                 defs.remove(child)
-    # pygal's tooltips are <desc> elements of the values: the chart's only <desc> is its own.
-    for parent, child in [(parent, child) for parent in root.iter() for child in parent if child.tag == "desc"]:
+    # pygal's tooltips (a hidden group, and <desc> elements of the values) serve its script:
+    # the chart's only <desc> is its own. Inline styles (CSP) and the legends' ids (repeated by
+    # every chart of the page) go too.
+    for parent, child in [(parent, child) for parent in root.iter() for child in parent
+                          if child.tag == "desc" or "tooltip" in child.get("class", "").split()]:
         parent.remove(child)
+    for element in root.iter():
+        element.attrib.pop("style", None)
+        element.attrib.pop("id", None)
     root.set("id", chart_id)
     root.set("class", "pygal-chart stat-chart")
     root.set("role", "img")

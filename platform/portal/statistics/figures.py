@@ -232,7 +232,7 @@ def _compute_interest_pairs(session: Session, scope: Scope) -> list[list[Any]]:
 
 
 def pair_matrix(pairs: list[list[Any]], *, key: str, title: str, summary: str, row_heading: str,
-                series_note: str) -> Presentation:
+                series_note: str) -> Presentation:  # noqa: PLR0913
     """The China × Central Asia matrix of (country, partner country, count) rows: a row per
     country of the six, a column per partner country of the six; pairs with another country
     are left out. Interests use it; partnership country pairs can too."""
@@ -242,11 +242,11 @@ def pair_matrix(pairs: list[list[Any]], *, key: str, title: str, summary: str, r
     return Presentation(
         key=key, title=title, summary=summary,
         chart=ChartSpec("stacked_bar", names, [Series(names[index], [matrix[row][index] for row in range(len(names))])
-                                               for index in range(len(names))]),
+                                               for index in range(len(names))]) if any(map(any, matrix)) else None,
         table=Table([row_heading, *names, _("Total")],
                     [(names[index], [*[_number(value) for value in values], _number(sum(values))])
                      for index, values in enumerate(matrix)]),
-        notes=[series_note],
+        notes=[series_note] if any(map(any, matrix)) else [],
     )
 
 
@@ -294,7 +294,7 @@ def _present_answers(counts: dict[str, int]) -> Presentation:
         summary=_("%(accepted)s of %(total)s expressions of interest were accepted (%(share)s).",
                   accepted=_number(counts[InterestStatus.ACCEPTED]), total=_number(total),
                   share=format_percent(share, "#,##0.#%")),
-        chart=ChartSpec("pie", [], [Series(labels[status], [counts[status]]) for status in labels]),
+        chart=ChartSpec("pie", [], [Series(labels[status], [counts[status]]) for status in labels]) if total else None,
         table=Table([_("Answer"), _("Expressions of interest"), _("Share")],
                     [(labels[status], [_number(counts[status]),
                                        format_percent(counts[status] / total if total else 0, "#,##0.#%")])
@@ -346,7 +346,7 @@ def _present_first_interest(data: dict[str, Any]) -> Presentation:
                     days=format_decimal(data["median_days"], "#,##0.#"), count=_number(data["listings"]))
     return Presentation(
         key="time_to_first_interest", title=_("Time from publication to the first interest"), summary=summary,
-        chart=ChartSpec("bar", labels, [Series(_("Listings"), data["buckets"])]),
+        chart=ChartSpec("bar", labels, [Series(_("Listings"), data["buckets"])]) if data["listings"] else None,
         table=Table([_("First interest"), _("Listings")],
                     [(label, [_number(count)]) for label, count in zip(labels, data["buckets"], strict=True)]),
     )
