@@ -91,17 +91,23 @@ def build(app, url: str, listings: int, seed: int = 11) -> None:  # noqa: ANN001
               flush=True)
 
 
-def _forget_cache(app) -> None:  # noqa: ANN001
+def _forget_figures(app) -> None:  # noqa: ANN001
     with app.app_context():
         db.session.execute(delete(CachedValue).where(CachedValue.key.like("statistics:%")))
         db.session.commit()
+
+
+def measure(app, runs: int) -> list[tuple[str, float, float, float, float, float]]:  # noqa: ANN001
+    """Per page: the worker's computation of its figures (SQL and all), the page with no
+    figures stored (it computes them itself: a portal without a worker, once an hour), the
+    page in a process that has drawn no chart yet with the figures stored by the worker (the
+    cold page a visitor gets), and the warm page."""
     from portal.statistics import charts
-    charts.forget()
+    from portal.statistics.figures import compute_figures
 
-
-def measure(app, runs: int) -> list[tuple[str, float, float, float]]:  # noqa: ANN001
     with app.app_context():
-        center = db.session.scalar(select(Center.slug).order_by(Center.position))
+        center = db.session.scalar(select(Center).order_by(Center.position))
+        center_id, slug = center.id, center.slug
         counts = (db.session.scalar(select(func.count()).select_from(Listing)),
                   db.session.scalar(select(func.count()).select_from(Interest)),
                   db.session.scalar(select(func.count()).select_from(ListingConcept)))
@@ -109,19 +115,31 @@ def measure(app, runs: int) -> list[tuple[str, float, float, float]]:  # noqa: A
     client = app.test_client()
     client.get("/en/")  # the process's own first-request work (catalogs, templates) is not the page's
     results = []
-    for name, path in (("whole portal", "/en/statistics/"), ("one center", f"/en/statistics/{center}/"),
-                       ("whole portal, Chinese", "/zh/statistics/")):
-        cold, warm = [], []
+    for name, path, scope in (("whole portal", "/en/statistics/", None), ("one center", f"/en/statistics/{slug}/",
+                                                                          center_id),
+                              ("whole portal, Chinese", "/zh/statistics/", None)):
+        computing, uncached, cold, cold_cpu, warm = [], [], [], [], []
         for _ in range(runs):
-            _forget_cache(app)
+            with app.test_request_context("/en/"):
+                started = time.perf_counter()
+                compute_figures(db.session, scope)
+                computing.append(1000 * (time.perf_counter() - started))
+            _forget_figures(app)
+            charts.forget()
             started = time.perf_counter()
             response = client.get(path)
-            cold.append(1000 * (time.perf_counter() - started))
+            uncached.append(1000 * (time.perf_counter() - started))
             assert response.status_code == 200, (path, response.status_code)
+            charts.forget()  # the figures stay stored, as the worker keeps them
+            started, cpu = time.perf_counter(), time.process_time()
+            client.get(path)
+            cold.append(1000 * (time.perf_counter() - started))
+            cold_cpu.append(1000 * (time.process_time() - cpu))
             started = time.perf_counter()
-            response = client.get(path)
+            client.get(path)
             warm.append(1000 * (time.perf_counter() - started))
-        results.append((name, statistics.median(cold), max(cold), statistics.median(warm)))
+        results.append((name, statistics.median(computing), statistics.median(uncached), statistics.median(cold),
+                        statistics.median(cold_cpu), statistics.median(warm)))
     return results
 
 
@@ -145,9 +163,11 @@ def main() -> None:
         else:
             migrate(app)
         if not args.build_only:
-            print(f"\n{'statistics page':<24} {'cold p50 ms':>12} {'cold max ms':>12} {'warm p50 ms':>12}")
-            for name, cold, cold_max, warm in measure(app, args.runs):
-                print(f"{name:<24} {cold:12.1f} {cold_max:12.1f} {warm:12.1f}")
+            results = measure(app, args.runs)
+            print(f"\nmedians of {args.runs} runs, ms      worker's  page, none  page, cold  (its CPU)  page, warm")
+            print(f"{'statistics page':<24} {'figures':>16} {'stored':>11} {'process':>11} {'':>10} {'':>11}")
+            for name, computing, uncached, cold, cold_cpu, warm in results:
+                print(f"{name:<24} {computing:16.1f} {uncached:11.1f} {cold:11.1f} {cold_cpu:10.1f} {warm:11.1f}")
         Database.engine(app).dispose()
         if database.keep:
             print(f"\nkept: {database.reuse_hint()}")
