@@ -184,9 +184,14 @@ def _compute_by_country(session: Session, scope: Scope) -> list[list[Any]]:
     countries = _countries(session, {row[0] for row in rows})
     counts: dict[str, list[int]] = {}
     for institution_id, direction, count in rows:
-        counts.setdefault(countries[institution_id], [0, 0])[0 if Direction(direction) == Direction.OFFER else 1] \
-            += count
-    return sorted(([country, *values] for country, values in counts.items()), key=lambda row: (-row[1] - row[2], row[0]))
+        counts.setdefault(countries[institution_id], [0, 0])[_column(direction)] += count
+    return sorted(([country, *values] for country, values in counts.items()),
+                  key=lambda row: (-row[1] - row[2], row[0]))
+
+
+def _column(direction: str) -> int:
+    """Offers first, requests second, in the rows of the figures."""
+    return 0 if Direction(direction) == Direction.OFFER else 1
 
 
 def _present_by_country(rows: list[list[Any]]) -> Presentation:
@@ -374,7 +379,7 @@ def _compute_subjects(session: Session, scope: Scope) -> dict[str, Any]:
         .group_by(ListingConcept.concept_id, Listing.direction)).all()
     counts: dict[int, list[int]] = {}
     for concept_id, direction, count in rows:
-        counts.setdefault(concept_id, [0, 0])[0 if Direction(direction) == Direction.OFFER else 1] += count
+        counts.setdefault(concept_id, [0, 0])[_column(direction)] += count
     requested = sorted((item for item in counts.items() if item[1][1]), key=lambda item: (-item[1][1], item[0]))
     demanded = requested[:TOP_SUBJECTS]
     unmet = [item for item in requested if not item[1][0]][:TOP_SUBJECTS]
