@@ -11,6 +11,9 @@ The data: the demo seed and the thesaurus, then ``--listings`` synthetic listing
 running the annotator, which the statistics do not need and which takes far longer), and
 expressions of interest on about a fifth of them (1–3 each, from other institutions, after the
 publication; accepted, declined or pending). No search index or suggestions are built.
+
+It then measures the institution directory (search, filters, pages) with at least
+``--institutions`` institutions, adding synthetic ones with names in several scripts.
 """
 
 from __future__ import annotations
@@ -143,6 +146,43 @@ def measure(app, runs: int) -> list[tuple[str, float, float, float, float, float
     return results
 
 
+DIRECTORY_PAGES = ("/en/institutions/", "/en/institutions/?q=toshkent", "/ru/institutions/?q=университ&country=KZ&verified=yes",
+                   "/en/institutions/?center=desertification-control&type=university", "/en/institutions/?page=50")
+_NAME_WORDS = ("Almaty Astana Toshkent Тошкент Samarqand Бишкек Ош Dushanbe Душанбе Aşgabat Урумчи 新疆 西安 兰州 State "
+               "National Agrarian Technical University Institute Company Research Center Университет Институт "
+               "Академия Oʻzbekiston Қазақ Кыргыз").split()
+
+
+def measure_directory(app, runs: int, institutions: int) -> list[tuple[str, float, float]]:  # noqa: ANN001
+    """The institution directory with at least ``institutions`` institutions (synthetic names
+    in several scripts are added up to that number): wall and CPU time per page."""
+    from portal.institutions.models import InstitutionType, VerificationStatus
+
+    rng = random.Random(3)
+    with app.app_context():
+        have = db.session.scalar(select(func.count()).select_from(Institution)) or 0
+        for number in range(max(0, institutions - have)):
+            db.session.add(Institution(
+                name=f"{' '.join(rng.sample(_NAME_WORDS, 3))} {number}", type=rng.choice(list(InstitutionType)),
+                country=rng.choice(["CN", "KZ", "KG", "TJ", "TM", "UZ", "RU"]),
+                verification=rng.choice(list(VerificationStatus))))
+        db.session.commit()
+        total = db.session.scalar(select(func.count()).select_from(Institution))
+    print(f"\ninstitution directory, {total:,} institutions: medians of {runs} runs")
+    client = app.test_client()
+    client.get("/en/institutions/")
+    results = []
+    for path in DIRECTORY_PAGES:
+        wall, cpu = [], []
+        for _ in range(runs):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            assert client.get(path).status_code == 200, path
+            wall.append(1000 * (time.perf_counter() - started))
+            cpu.append(1000 * (time.process_time() - cpu_started))
+        results.append((path, statistics.median(wall), statistics.median(cpu)))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--listings", type=int, default=100_000)
@@ -152,6 +192,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the generated database for --reuse")
     parser.add_argument("--reuse", metavar="URL", help="measure a database kept by --keep")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--institutions", type=int, default=3000,
+                        help="institutions for the directory's measurement (synthetic ones are added)")
     args = parser.parse_args()
 
     database = open_database(server=args.database, sqlite=args.sqlite, reuse=args.reuse,
@@ -168,6 +210,8 @@ def main() -> None:
             print(f"{'statistics page':<24} {'figures':>16} {'stored':>11} {'process':>11} {'':>10} {'':>11}")
             for name, computing, uncached, cold, cold_cpu, warm in results:
                 print(f"{name:<24} {computing:16.1f} {uncached:11.1f} {cold:11.1f} {cold_cpu:10.1f} {warm:11.1f}")
+            for path, wall, cpu in measure_directory(app, args.runs, args.institutions):
+                print(f"{path:<72} {wall:7.1f} ms (CPU {cpu:5.1f} ms)")
         Database.engine(app).dispose()
         if database.keep:
             print(f"\nkept: {database.reuse_hint()}")
