@@ -237,7 +237,7 @@ def _compute_interest_pairs(session: Session, scope: Scope) -> list[list[Any]]:
 
 
 def pair_matrix(pairs: list[list[Any]], *, key: str, title: str, summary: str, row_heading: str,
-                series_note: str) -> Presentation:  # noqa: PLR0913
+                series_note: str) -> Presentation:
     """The China × Central Asia matrix of (country, partner country, count) rows: a row per
     country of the six, a column per partner country of the six; pairs with another country
     are left out. Interests use it; partnership country pairs can too."""
