@@ -110,7 +110,8 @@ def _public_pages(site) -> list[str]:
     listing, institution = site["listing"], site["institution"]
     return ["/", "/listings/", "/listings/?q=%E5%9B%BA%E6%B2%99", f"/listings/{listing.id}",
             "/centers/desertification-control", "/institutions/", f"/institutions/{institution.id}",
-            "/account/login", "/account/register", "/account/forgot", "/no-such-page"]
+            "/account/login", "/account/register", "/account/forgot", "/no-such-page",
+            "/statistics/", "/statistics/desertification-control/"]
 
 
 def _member_pages(site) -> list[str]:

@@ -83,6 +83,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications
     from portal.saved_searches.views import bp as saved_searches
     from portal.search import views as search_views  # noqa: F401
+    from portal.statistics.views import assets as statistics_assets
+    from portal.statistics.views import bp as statistics
     from portal.subjects.views import bp as subjects
     from portal.taxonomy.blueprint import bp as taxonomy
     from portal.web.views import bp as web
@@ -90,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(matching)  # templates only
     app.register_blueprint(root)
+    app.register_blueprint(statistics_assets)
     app.register_blueprint(api, url_prefix="/api/v1")
     register_localized(app, web)
     register_localized(app, accounts, "/account")
@@ -104,3 +107,4 @@ def _register_blueprints(app: Flask) -> None:
     register_localized(app, notifications, "/notifications")
     register_localized(app, saved_searches, "/saved-searches")
     register_localized(app, subjects, "/subjects")
+    register_localized(app, statistics, "/statistics")

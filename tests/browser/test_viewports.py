@@ -53,7 +53,9 @@ def demo(live_app, live_server):  # noqa: ANN001, ANN201
         password = loader.DEMO_PASSWORD
     public = {"home": "/{lang}/", "search": "/{lang}/listings/", "center": "/{lang}/centers/desertification-control",
               "listing": f"/{{lang}}/listings/{listing.id}", "sign-in": "/{lang}/account/login",
-              "register": "/{lang}/account/register"}
+              "register": "/{lang}/account/register", "statistics": "/{lang}/statistics/",
+              "center statistics": "/{lang}/statistics/education-exchange/", "institutions": "/{lang}/institutions/",
+              "institutions found": "/{lang}/institutions/?q=university&country=KZ&verified=yes"}
     signed_in = {"moderation queue": "/{lang}/moderation/", "account": "/{lang}/account/settings"}
     posting = {"new listing": "/{lang}/listings/new"}
     return {"public": public, "signed_in": signed_in, "posting": posting, "password": password,

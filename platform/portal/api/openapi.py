@@ -81,7 +81,8 @@ def openapi_document(server_url: str = "/api/v1", centers: list[str] | None = No
     listing, detail = schemas.listing_schema(full=False), schemas.listing_schema(full=True)
     for component in (schemas.ChoiceSchema, schemas.CodeNameSchema, listing, detail, schemas.FacetValueSchema,
                       schemas.page_schema(listing), schemas.CenterSchema, schemas.CenterListSchema,
-                      schemas.TopicSchema, schemas.taxonomy_schema(), schemas.ErrorSchema):
+                      schemas.TopicSchema, schemas.taxonomy_schema(), schemas.ErrorSchema,
+                      schemas.StatisticsRecordSchema, schemas.StatisticsFigureSchema, schemas.StatisticsSchema):
         spec.components.schema(component.component, schema=component)
     language = {"in": "query", "schema": Schema.from_dict({"lang": _lang()}, name="LanguageParameter")}
     listing_id = {"in": "path", "schema": Schema.from_dict({"id": fields.Integer(required=True)}, name="IdParameter")}
@@ -100,4 +101,14 @@ def openapi_document(server_url: str = "/api/v1", centers: list[str] | None = No
     spec.path("/taxonomy", operations={"get": {
         "summary": "Topics and the other vocabularies, with labels", "operationId": "getTaxonomy",
         "parameters": [language], "responses": _responses("Taxonomy", "The vocabularies")}})
+    statistics = Schema.from_dict({
+        "lang": _lang(),
+        "center": fields.String(validate=validate.OneOf(sorted(centers or [])), metadata={
+            "description": "Center slug: that center's figures; without it, the whole portal's."}),
+    }, name="StatisticsParameters")
+    spec.path("/statistics", operations={"get": {
+        "summary": "The public statistics: open listings over time and by country, interest between countries, "
+                   "answers, time to the first interest, subjects in demand (recomputed hourly; no contact data)",
+        "operationId": "getStatistics", "parameters": [{"in": "query", "schema": statistics}],
+        "responses": _responses("Statistics", "Every figure as records")}})
     return spec.to_dict()

@@ -252,3 +252,35 @@ class ErrorBodySchema(Open):
 class ErrorSchema(Open):
     component = "Error"
     error = fields.Nested(ErrorBodySchema, required=True)
+
+
+# Public statistics (portal/statistics): every figure as records of codes and numbers.
+
+class StatisticsRecordSchema(Closed):
+    component = "StatisticsRecord"
+    figure = fields.String(required=True, metadata={"description": "The figure's key."})
+    period = fields.String(metadata={"description": "A month (YYYY-MM) or a range of days (7-30d)."})
+    kind = fields.String(metadata={"description": "Kind of cooperation of the listings counted."})
+    direction = fields.String(metadata={"description": "offer or request."})
+    country = fields.String(metadata={"description": "ISO 3166-1 code: the institution's country (of the "
+                                                     "institution that expressed interest, for country pairs)."})
+    partner_country = fields.String(metadata={"description": "ISO 3166-1 code of the listing's institution."})
+    subject = fields.String(metadata={"description": "Thesaurus concept key."})
+    status = fields.String(metadata={"description": "Answer to an expression of interest."})
+    measure = fields.String(required=True, metadata={"description": "What value counts or measures."})
+    value = fields.Float(required=True, allow_none=True)
+
+
+class StatisticsFigureSchema(Closed):
+    component = "StatisticsFigure"
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    records = fields.List(fields.Nested(StatisticsRecordSchema), required=True)
+
+
+class StatisticsSchema(Closed):
+    component = "Statistics"
+    center = fields.String(required=True, allow_none=True, metadata={"description": "Center slug, or null: all."})
+    generated_at = fields.String(required=True, metadata={"description": "When the figures were computed (UTC); "
+                                                                          "they are recomputed every hour."})
+    figures = fields.List(fields.Nested(StatisticsFigureSchema), required=True)

@@ -13,6 +13,8 @@ from portal.search.finder import find_listings
 from portal.listings.models import Listing
 from portal.search.search_params import MAX_QUERY_CHARS, parse_params
 from portal.search.vocabulary import SearchVocabulary, current_search
+from portal.statistics import open_data
+from portal.statistics.figures import figures_for
 from portal.subjects.services import subjects_of, subjects_of_many
 from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404
@@ -106,6 +108,19 @@ def taxonomy():
     topics = db.session.scalars(select(Topic).order_by(Topic.slug))
     with force_locale(language):
         return jsonify({"topics": [topic_json(topic, language) for topic in topics], **vocabulary_json(language)})
+
+
+@bp.route("/statistics")
+def statistics():
+    slug = request.args.get("center")
+    center = None
+    if slug is not None:
+        center = db.session.scalar(select(Center).where(Center.slug == slug))
+        if center is None:
+            raise _bad_request(f"unknown center {slug[:40]!r}")
+    figures = figures_for(db.session, center.id if center else None, center.slug if center else "all")
+    with force_locale(g.lang_code):
+        return jsonify(open_data.payload(figures, center.slug if center else None))
 
 
 @bp.route("/openapi.json")

@@ -39,6 +39,24 @@ def shared(key: str, seconds: int, compute: Callable[[], T]) -> T:
     return value
 
 
+def peek(key: str) -> object | None:
+    """The shared value if one is stored and fresh, else None (nothing is computed)."""
+    client = redis_client()
+    if client is not None:
+        found = client.get(f"portal:cache:{key}")
+        return None if found is None else json.loads(found)
+    return _database_get(db.session, key)
+
+
+def put(key: str, value: object, seconds: int) -> None:
+    """Store a value computed ahead (by the worker) for every process, for ``seconds``."""
+    client = redis_client()
+    if client is not None:
+        client.set(f"portal:cache:{key}", json.dumps(value), ex=seconds)
+    else:
+        _database_put(db.session, key, value, seconds)
+
+
 def _database_get(session: Session, key: str) -> object | None:
     row = session.execute(select(CachedValue.value).where(CachedValue.key == key,
                                                           CachedValue.expires_at > utcnow())).first()

@@ -5,10 +5,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.database import Base, db_enum, utcnow
+from portal.institutions.names import name_key
 
 if TYPE_CHECKING:
     from portal.users.models import User
@@ -45,9 +46,16 @@ class VerificationStatus(enum.StrEnum):
 
 class Institution(Base):
     __tablename__ = "institutions"
+    __table_args__ = (
+        # The directory pages through institutions by name, within a country or a type.
+        Index("ix_institutions_name", "name"),
+        Index("ix_institutions_country_name", "country", "name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The name folded for the directory's search (institutions/names.py), kept with the name.
+    search_name: Mapped[str] = mapped_column(String(800), default="")
     type: Mapped[InstitutionType] = mapped_column(db_enum(InstitutionType, "institution_type"))
     country: Mapped[str] = mapped_column(String(2), index=True)
     city: Mapped[str] = mapped_column(String(120), default="")
@@ -63,6 +71,11 @@ class Institution(Base):
     members: Mapped[list[User]] = relationship(
         back_populates="institution", order_by="User.display_name"
     )
+
+    @validates("name")
+    def _keep_search_name(self, _key: str, name: str) -> str:
+        self.search_name = name_key(name)
+        return name
 
     @property
     def is_verified(self) -> bool:

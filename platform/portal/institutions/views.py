@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from portal.users.models import MembershipStatus, User
 from portal.extensions import db
 from portal.i18n.languages import FOCUS_COUNTRIES
+from portal.institutions import directory as directory_search
+from portal.institutions.directory import DirectoryParams
 from portal.institutions.forms import ActionForm, InstitutionForm, JoinInstitutionForm, institution_choices
 from portal.institutions.models import Institution, InstitutionType
 from portal.institutions.services import (
@@ -18,6 +20,7 @@ from portal.institutions.services import (
     NotAllowed,
     can_manage_institution,
 )
+from portal.taxonomy.models import Center
 from portal.web.navigation import get_or_404
 from portal.web.pagination import Page, page_number
 from portal.web.sections import sections
@@ -30,18 +33,22 @@ PER_PAGE = 24
 
 @bp.route("/")
 def directory():
-    country = request.args.get("country", "")
-    kind = request.args.get("type", "")
-    query = select(Institution)
-    if country:
-        query = query.where(Institution.country == country.upper()[:2])
-    if kind in {t.value for t in InstitutionType}:
-        query = query.where(Institution.type == InstitutionType(kind))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    """Search by name in any script, filters with counts, pages of PER_PAGE."""
+    centers = db.session.scalars(select(Center).order_by(Center.position)).all()
+    center_ids = {center.slug: center.id for center in centers}
+    params = DirectoryParams.parse(request.args.to_dict(flat=False), center_ids)
+    total = directory_search.count(db.session, params, center_ids)
     page = Page.of(page_number(), PER_PAGE, total)
-    institutions = db.session.scalars(query.order_by(Institution.name).offset(page.offset).limit(PER_PAGE)).all()
-    return render_template("institutions/directory.html", institutions=institutions, page=page,
-                           country=country, type=kind, countries=FOCUS_COUNTRIES, types=list(InstitutionType))
+    institutions = db.session.scalars(directory_search.search(params, center_ids)
+                                      .offset(page.offset).limit(PER_PAGE)).all()
+    facets = directory_search.facets(db.session, params, center_ids)
+    countries = dict(facets.countries)
+    for code in (*FOCUS_COUNTRIES, *params.countries):
+        countries.setdefault(code, 0)
+    return render_template("institutions/directory.html", institutions=institutions, page=page, params=params,
+                           facets=facets, countries=sorted(countries.items(), key=lambda item: (
+                               item[0] not in FOCUS_COUNTRIES, -item[1], item[0])),
+                           centers=centers, types=list(InstitutionType))
 
 
 @bp.route("/<int:institution_id>")

@@ -62,7 +62,11 @@ OUTCOME_LABELS = {
 
 class Interest(Base):
     __tablename__ = "interests"
-    __table_args__ = (Index("ix_interests_sender_created", "sender_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_interests_sender_created", "sender_id", "created_at"),
+        # A listing's first interest (the statistics' time to first interest) from the index alone.
+        Index("ix_interests_listing_created", "listing_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)

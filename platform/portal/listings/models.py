@@ -158,6 +158,10 @@ class Listing(Base):
         # overall and per center; the center's counts read only its index entries.
         Index("ix_listings_status_published", "status", "published_at", "id"),
         Index("ix_listings_center_status_published", "center_id", "status", "published_at", "id"),
+        # The public statistics (portal/statistics) group listings by these columns: the index
+        # covers them, so the aggregations read no table row, overall or for one center.
+        Index("ix_listings_statistics", "status", "center_id", "kind", "direction", "published_at", "expires_at",
+              "institution_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.database import utcnow
+from portal.institutions.directory import provide_center_condition
+from portal.institutions.models import Institution
 from portal.listings.models import Listing, ListingStatus, listing_topics
 
 
@@ -62,3 +64,10 @@ def related_public(session: Session, listing: Listing, limit: int = 4) -> Sequen
     return session.scalars(
         card_listings().join(shared, shared.c.id == Listing.id)
         .order_by(shared.c.shared.desc(), Listing.published_at.desc(), Listing.id.desc()).limit(limit)).all()
+
+
+@provide_center_condition
+def institutions_active_in(center_ids: Sequence[int]) -> ColumnElement[bool]:
+    """For the institution directory: the institution has a published listing in one of the centers."""
+    return exists().where(Listing.institution_id == Institution.id, Listing.center_id.in_(center_ids),
+                          Listing.status == ListingStatus.PUBLISHED)

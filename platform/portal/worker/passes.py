@@ -26,10 +26,12 @@ from portal.matching.follow import rematch_changed
 from portal.matching.store import refresh_all
 from portal.notifications.delivery import send_digests
 from portal.notifications.kinds import Frequency, digest_period
+from portal.statistics.figures import refresh_due
+from portal.taxonomy.models import Center
 from portal.worker.models import WorkerPosition
 
 log = getLogger(__name__)
-KINDS = ("mail", "match", "digests", "translate")
+KINDS = ("mail", "match", "digests", "translate", "statistics")
 MATCHING = "matching"  # the matching step's row in worker_positions
 
 
@@ -39,6 +41,7 @@ class PassReport:
     matched: int | None = None  # listings whose suggestions were computed; None: step not run
     digests: dict[Frequency, int] = field(default_factory=dict)  # digests sent, when a period began
     translations: TranslationReport = field(default_factory=TranslationReport)
+    statistics: int = 0  # scopes whose public statistics were recomputed
 
     def lines(self) -> list[str]:
         """What the pass did, for the command's output; nothing when it found nothing to do."""
@@ -48,6 +51,8 @@ class PassReport:
         lines += [f"{frequency.value} digests sent: {count}" for frequency, count in self.digests.items()]
         if self.translations.made or self.translations.failed:
             lines.append(f"machine translations made: {self.translations.made}, failed: {self.translations.failed}")
+        if self.statistics:
+            lines.append(f"public statistics recomputed: {self.statistics} scopes")
         return lines
 
 
@@ -72,6 +77,8 @@ class Worker:
                 report.translations = translate_due(db.session, app.config)
             if "digests" in self.kinds:
                 report.digests = self.send_due_digests(db.session, now or utcnow())
+            if "statistics" in self.kinds:
+                report.statistics = refresh_statistics(db.session, now or utcnow())
             if "mail" in self.kinds:
                 report.mail = deliver_due(db.session, app.config, now)
         return report
@@ -87,6 +94,13 @@ class Worker:
             session.commit()
             self.digest_periods[frequency] = period
         return sent
+
+
+def refresh_statistics(session: Session, now: datetime) -> int:
+    """The public statistics of the portal and of each center, recomputed once an hour ahead
+    of the pages (portal/statistics/figures.py), so no visitor waits for the aggregations."""
+    scopes = [(None, "all"), *session.execute(select(Center.id, Center.slug).order_by(Center.position)).all()]
+    return refresh_due(session, scopes, now)
 
 
 def follow_matches(session: Session) -> int | None:
