@@ -285,3 +285,30 @@ def test_downloads_and_api_carry_no_contact_data(browser, client, db_session, pa
     assert rows[0].lstrip("\ufeff").startswith("id,url,language,title")
     russian = client.get("/ru/projects/projects.json").json["items"][0]
     assert russian["country_pairs"] == [{"value": "CN-KZ", "label": "Китай – Казахстан"}]
+
+
+def test_seeded_partnerships_cover_every_stage_and_render_in_every_language(app, client, db_session):
+    from portal.i18n.languages import LANGUAGES
+    from seed.loader import load_seed
+
+    load_seed(db_session, app)
+    db_session.commit()
+    projects = db_session.scalars(select(Project).where(Project.external_key.startswith("seed:"))).all()
+    public = [p for p in projects if p.status == ProjectStatus.PUBLISHED]
+    assert {p.stage for p in public} == set(Stage)
+    assert {p.origin for p in public} == {Origin.PORTAL, Origin.ELSEWHERE}
+    assert {p.status for p in projects} >= {ProjectStatus.AWAITING_PARTNERS, ProjectStatus.SUBMITTED}
+    hidden = [p for p in projects if not p.is_public()]
+    for language in LANGUAGES:
+        page = client.get(f"/{language}/projects/")
+        assert page.status_code == 200, language
+        body = page.get_data(as_text=True)
+        assert all(p.content_for(language).title.replace("'", "&#39;") in body for p in public), language
+        assert not any(p.content_for(language).title in body for p in hidden), language
+        for project in public:
+            assert client.get(f"/{language}/projects/{project.id}").status_code == 200
+    alliance = next(p for p in projects if p.external_key == "seed:university-alliance-grid-research")
+    profile = client.get(f"/ru/institutions/{alliance.partners[1].institution_id}").get_data(as_text=True)
+    assert "Университетский альянс" in profile
+    stages = client.get(f"/en/projects/{alliance.id}").get_data(as_text=True)
+    assert "Agreement signed → <strong>Project running</strong>" in stages
