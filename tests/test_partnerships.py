@@ -124,8 +124,9 @@ def test_the_whole_cycle_and_nothing_is_public_before_its_end(browser, client, d
     assert "Drip irrigation kits" in public_page  # the listing it grew from, as the partners agreed
     assert "China – Kazakhstan" in public_page and "Agreement signed" in public_page
     assert "Confirm for my institution" not in public_page and "History" not in public_page
-    assert "approved" in last_email(db_session, "aigerim@water.kz").subject.lower() or \
-        last_email(db_session, "aigerim@water.kz").language == "kk"
+    approved = last_email(db_session, "aigerim@water.kz")  # each partner hears of the decision
+    assert approved.language == "kk" and f"/kk/projects/{project.id}" in approved.body
+    assert approved.subject == "Серіктестік жобаңыз жарияланды"
 
 
 def test_requested_changes_and_rejections_stay_private(browser, client, db_session, parties):
@@ -312,3 +313,55 @@ def test_seeded_partnerships_cover_every_stage_and_render_in_every_language(app,
     assert "Университетский альянс" in profile
     stages = client.get(f"/en/projects/{alliance.id}").get_data(as_text=True)
     assert "Agreement signed → <strong>Project running</strong>" in stages
+
+
+def _published(db_session, parties, *, stage=Stage.RUNNING, status=ProjectStatus.PUBLISHED) -> Project:
+    from portal.partnerships.models import ProjectPartner, ProjectTranslation
+
+    project = Project(center=parties["center"], kind=parties["listing"].kind, stage=stage, status=status,
+                      original_language="ru", starts_on=date(2025, 3, 1), interest_id=parties["interest"].id,
+                      origin=Origin.PORTAL, topics=[parties["topic"]], hectares_restored=50,
+                      published_at=utcnow() if status == ProjectStatus.PUBLISHED else None,
+                      partners=[ProjectPartner(institution_id=parties["drip"].id, confirmed_at=utcnow()),
+                                ProjectPartner(institution_id=parties["farm"].id, confirmed_at=utcnow())],
+                      translations=[ProjectTranslation(language="ru", title="Капельное орошение", description="Пилот."),
+                                    ProjectTranslation(language="en", title=TITLE, description="A pilot.")])
+    db_session.add(project)
+    db_session.commit()
+    return project
+
+
+def test_api_answers_as_its_openapi_document_describes(client, db_session, parties):
+    from tests.test_api import _validate
+
+    project = _published(db_session, parties)
+    hidden = _published(db_session, parties, status=ProjectStatus.SUBMITTED)
+    document = client.get("/api/v1/openapi.json").json
+    assert {"/projects", "/projects/{id}"} <= set(document["paths"])
+    page = client.get("/api/v1/projects", query_string={"lang": "zh", "pair": "KZ-CN", "stage": "running"})
+    assert page.status_code == 200
+    _validate(document, page, "ProjectPage")
+    assert page.json["total"] == 1 and page.json["items"][0]["id"] == project.id
+    assert page.json["items"][0]["language"] == "ru"  # no Chinese version: the original
+    assert {"value": "CN-KZ", "label": "中国 – 哈萨克斯坦", "count": 1} in page.json["facets"]["pairs"]
+    one = client.get(f"/api/v1/projects/{project.id}?lang=en")
+    _validate(document, one, "Project")
+    assert one.json["title"] == TITLE and one.json["figures"]["hectares_restored"] == 50
+    assert one.json["origin"]["value"] == "portal"
+    assert client.get(f"/api/v1/projects/{hidden.id}").status_code == 404
+    for bad in ("stage=soon", "pair=china", "center=nowhere", "page=0", "per_page=1000", "lang=xx"):
+        response = client.get(f"/api/v1/projects?{bad}")
+        assert response.status_code == 400 and response.json["error"]["status"] == 400, bad
+
+
+def test_the_projects_page_says_when_a_text_is_not_in_the_readers_language(client, db_session, parties):
+    project = _published(db_session, parties)
+    from babel import Locale
+
+    russian_in_kazakh = Locale("kk").languages["ru"].lower()
+    listing = client.get("/kk/projects/").get_data(as_text=True)
+    assert 'lang="ru">Капельное орошение</a>' in listing and russian_in_kazakh in listing.lower()
+    page = client.get(f"/kk/projects/{project.id}").get_data(as_text=True)
+    assert 'class="language-note"' in page and 'hreflang="en"' in page and russian_in_kazakh in page.lower()
+    english = client.get(f"/en/projects/{project.id}").get_data(as_text=True)
+    assert TITLE in english and "Translation into English; the original is in Russian." in english
