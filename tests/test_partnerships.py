@@ -365,3 +365,39 @@ def test_the_projects_page_says_when_a_text_is_not_in_the_readers_language(clien
     assert 'class="language-note"' in page and 'hreflang="en"' in page and russian_in_kazakh in page.lower()
     english = client.get(f"/en/projects/{project.id}").get_data(as_text=True)
     assert TITLE in english and "Translation into English; the original is in Russian." in english
+
+
+def test_rules_country_pairs_confirmations_and_facets():
+    from portal.partnerships import rules
+
+    assert rules.country_pairs(["KZ", "CN", "uz", "CN"]) == ["CN-KZ", "CN-UZ", "KZ-UZ"]
+    assert rules.country_pairs(["KZ", "KZ"]) == []
+    assert rules.status_after_confirmations([True, False]) == rules.AWAITING_PARTNERS
+    assert rules.status_after_confirmations([True, True, True]) == rules.SUBMITTED
+    assert rules.status_after_confirmations([True]) == rules.WITHDRAWN  # one partner is no partnership
+    assert rules.stage_change("talks", "running") and not rules.stage_change("talks", "talks")
+    assert not rules.stage_change("talks", "someday")
+    facts = [rules.ProjectFacts(1, "edu", "youth_exchange", "completed", ("CN-UZ",), ("youth-forum",)),
+             rules.ProjectFacts(2, "edu", "joint_research", "running", ("CN-KG", "CN-KZ", "KG-KZ")),
+             rules.ProjectFacts(3, "land", "technology_transfer", "running", ("CN-KZ",))]
+    found = rules.facet(facts, {"stages": ["running"], "pairs": ["CN-KZ"]})
+    assert found.ids == [2, 3]
+    # A facet's counts ignore its own selection: the other stages stay offered.
+    assert dict(found.facets["stages"]) == {"running": 2}
+    assert [value for value, _count in rules.facet(facts, {}).facets["stages"]] == ["running", "completed"]
+    assert rules.facet(facts, {"pairs": ["CN-KZ"]}, among={3}).ids == [3]
+
+
+def test_the_home_section_shows_the_newest_published_projects(app, db_session, parties):
+    from portal.web.sections import sections
+
+    hidden = _published(db_session, parties, status=ProjectStatus.SUBMITTED)
+    project = _published(db_session, parties)
+    with app.test_request_context("/en/"):
+        home = sections("home")
+        assert [section.template for section in home] == ["partnerships/_home_section.html"]
+        assert [shown.id for shown in home[0].context["projects"]] == [project.id] != [hidden.id]
+        from flask import render_template
+
+        html = render_template(home[0].template, section=home[0])
+    assert TITLE in html or "Капельное орошение" in html
