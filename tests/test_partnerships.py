@@ -349,6 +349,9 @@ def test_api_answers_as_its_openapi_document_describes(client, db_session, parti
     assert one.json["title"] == TITLE and one.json["figures"]["hectares_restored"] == 50
     assert one.json["origin"]["value"] == "portal"
     assert client.get(f"/api/v1/projects/{hidden.id}").status_code == 404
+    for too_big in (2**31, 2**63):
+        assert client.get(f"/api/v1/projects/{too_big}").status_code == 404
+        assert client.get(f"/en/projects/{too_big}").status_code == 404
     for bad in ("stage=soon", "pair=china", "center=nowhere", "page=0", "per_page=1000", "lang=xx"):
         response = client.get(f"/api/v1/projects?{bad}")
         assert response.status_code == 400 and response.json["error"]["status"] == 400, bad
@@ -401,3 +404,29 @@ def test_the_home_section_shows_the_newest_published_projects(app, db_session, p
 
         html = render_template(home[0].template, section=home[0])
     assert TITLE in html or "Капельное орошение" in html
+
+
+def test_moderators_decide_projects_in_bulk_beside_listings(browser, client, db_session, make, parties):
+    from portal.listings.models import ListingStatus
+
+    first = _published(db_session, parties, status=ProjectStatus.SUBMITTED)
+    second = _published(db_session, parties, status=ProjectStatus.SUBMITTED)
+    pending = make.listing(center=parties["center"], title="Saxaul seedlings", status=ListingStatus.SUBMITTED)
+    db_session.commit()
+    browser.sign_in("mod@portal.org", PASSWORD)
+    queue = browser.get("/en/moderation/?type=project").get_data(as_text=True)
+    assert f'value="p{first.id}"' in queue and f'value="p{second.id}"' in queue
+    assert "Saxaul seedlings" not in queue  # the filter shows projects only
+    assert "Saxaul seedlings" in browser.get("/en/moderation/").get_data(as_text=True)
+    response = browser.submit("/en/moderation/bulk", {"items": [f"p{first.id}", f"l{pending.id}"],
+                                                      "approve": "Approve selected", "reason": ""},
+                              page="/en/moderation/")
+    assert response.status_code == 302
+    browser.sign_out()
+    db_session.refresh(first)
+    db_session.refresh(second)
+    db_session.refresh(pending)
+    assert first.status == ProjectStatus.PUBLISHED and second.status == ProjectStatus.SUBMITTED
+    assert pending.status == ListingStatus.PUBLISHED
+    assert client.get(f"/en/projects/{first.id}").status_code == 200
+    assert client.get(f"/en/projects/{second.id}").status_code == 404
