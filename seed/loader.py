@@ -32,13 +32,17 @@ from portal.database import utcnow
 from portal.institutions.models import Institution, InstitutionType, VerificationStatus
 from portal.listings.models import (Direction, FundingStatus, IPStatus, Listing, ListingKind,
                                    ListingStatus, ListingTranslation, PartnerRole)
+from portal.interests.models import Interest, InterestStatus
+from portal.partnerships.models import (FIGURES, Origin, Project, ProjectAction, ProjectEvent,
+                                        ProjectPartner, ProjectStatus, ProjectTranslation, Stage)
 from portal.taxonomy.models import Center, Topic
 
 #: The one password of every seeded account (also written in users.toml).
 DEMO_PASSWORD = "demo-password-2025"
 EXTERNAL_KEY_PREFIX = "seed:"
 SEED_DIR = Path(__file__).resolve().parent
-KINDS = ("centers", "topics", "institutions", "users", "listings", "translations")
+KINDS = ("centers", "topics", "institutions", "users", "listings", "translations", "interests", "projects",
+         "project texts")
 #: Optional ``[listing.details]`` fields and how to read them. No event dates: fixed dates
 #: would go stale in a long-lived demo.
 LISTING_DETAILS: dict[str, Callable[[Any], Any]] = {
@@ -85,6 +89,8 @@ def load_seed(session: Session, app: Flask) -> SeedReport:
     institutions = _load_institutions(session, report)
     users = _load_users(session, app.config["PASSWORD_HASH_METHOD"], institutions, centers, report)
     _load_listings(session, centers, topics, institutions, users, report)
+    session.flush()
+    _load_partnerships(session, centers, topics, institutions, users, report)
     session.flush()
     return report
 
@@ -256,3 +262,103 @@ def _sync_translations(listing: Listing, texts: dict[str, dict[str, str]],
             report.record("translations", created=True, changed=True)
         else:
             report.record("translations", created=False, changed=_sync(translation, values))
+
+
+# Partnership projects (partnerships.toml) and the accepted interests some grew from.
+
+def _load_partnerships(session: Session, centers: dict[str, Center], topics: dict[str, Topic],
+                       institutions: dict[str, Institution], users: dict[str, User],
+                       report: SeedReport) -> None:
+    now = utcnow()
+    data = _read("partnerships.toml")
+    interests: dict[str, Interest] = {}
+    for row in data.get("interest", []):
+        listing = session.scalar(select(Listing).where(Listing.external_key == EXTERNAL_KEY_PREFIX + row["listing"]))
+        if listing is None:
+            raise ValueError(f"partnerships.toml: interest {row['key']} names an unknown listing")
+        sent_at = now - timedelta(days=row["days_ago"])
+        interest, created, changed = _upsert(
+            session, Interest, {"listing_id": listing.id, "institution_id": institutions[row["institution"]].id},
+            {"message": row["message"].strip()},
+            on_create=partial(dict, sender=users[normalize_email(row["sender"])], status=InterestStatus.ACCEPTED,
+                              created_at=sent_at, decided_at=sent_at + timedelta(days=2)))
+        report.record("interests", created=created, changed=changed)
+        interests[row["key"]] = interest
+    session.flush()
+    for row in data.get("project", []):
+        interest = interests[row["interest"]] if "interest" in row else None
+        project, created, changed = _upsert(
+            session, Project, {"external_key": EXTERNAL_KEY_PREFIX + row["key"]},
+            {"center": centers[row["center"]], "kind": ListingKind(row["kind"]),
+             "origin": Origin.PORTAL if interest is not None else Origin.ELSEWHERE,
+             "interest": interest, "show_origin": bool(row.get("show_origin", False)),
+             "original_language": row["original_language"]},
+            on_create=partial(_project_lifecycle, row, now))
+        wanted_topics = [topics[slug] for slug in row.get("topics", [])]
+        if set(project.topics) != set(wanted_topics):
+            project.topics = wanted_topics
+            changed = True
+        if row["original_language"] not in row["translations"]:
+            raise ValueError(f"partnerships.toml: project {row['key']} lacks its original text")
+        for language, text in row["translations"].items():
+            values = {"title": text["title"], "description": text["description"].strip()}
+            translation = project.translation(language)
+            if translation is None:
+                project.translations.append(ProjectTranslation(language=language, **values))
+                report.record("project texts", created=True, changed=True)
+            else:
+                report.record("project texts", created=False, changed=_sync(translation, values))
+        if created:
+            _project_history(project, row, institutions, users, now)
+        report.record("projects", created=created, changed=changed)
+
+
+def _project_lifecycle(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """What only a new project gets: its stage, status, dates and figures."""
+    stages = row["stages"]
+    first_days = stages[0][1]
+    status = ProjectStatus(row["status"])
+    proposed_at = now - timedelta(days=first_days + 2)
+    published_at = now - timedelta(days=first_days) if status == ProjectStatus.PUBLISHED else None
+    starts = row.get("starts_days_ago", first_days)
+    ends = row.get("ends_days_ago")
+    return {"stage": Stage(stages[-1][0]), "status": status,
+            "starts_on": (now - timedelta(days=starts)).date(),
+            "ends_on": (now - timedelta(days=ends)).date() if ends is not None else None,
+            "created_at": proposed_at, "updated_at": now - timedelta(days=stages[-1][1]),
+            "submitted_at": proposed_at + timedelta(days=1) if status != ProjectStatus.AWAITING_PARTNERS else None,
+            "published_at": published_at,
+            **{name: row.get(name) for name in FIGURES}}
+
+
+def _project_history(project: Project, row: dict[str, Any], institutions: dict[str, Institution],
+                     users: dict[str, User], now: datetime) -> None:
+    """Partners with their confirmations, and the events a project in this state went through."""
+    proposer = users[normalize_email(row["proposer"])]
+    project.proposed_by = proposer
+    confirmed = set(row.get("confirmed", row["institutions"]))
+    proposed_at = project.created_at
+    for key in row["institutions"]:
+        institution = institutions[key]
+        project.partners.append(ProjectPartner(
+            institution=institution, invited_at=proposed_at,
+            confirmed_at=proposed_at + timedelta(hours=6) if key in confirmed else None,
+            confirmed_by=proposer if institution.id == proposer.institution_id else None))
+    stages = row["stages"]
+
+    def event(action: ProjectAction, at: datetime, **values: Any) -> None:
+        project.events.append(ProjectEvent(action=action, at=at, **values))
+
+    event(ProjectAction.PROPOSED, proposed_at, actor=proposer, institution=proposer.institution,
+          to_value=stages[0][0])
+    for key in row["institutions"]:
+        if key in confirmed and institutions[key].id != proposer.institution_id:
+            event(ProjectAction.CONFIRMED, proposed_at + timedelta(hours=6), institution=institutions[key])
+    if project.status != ProjectStatus.AWAITING_PARTNERS:
+        event(ProjectAction.SUBMITTED, proposed_at + timedelta(days=1), from_value="awaiting_partners",
+              to_value="submitted")
+    if project.status == ProjectStatus.PUBLISHED:
+        event(ProjectAction.APPROVED, project.published_at, from_value="submitted", to_value="published")
+    for (before, _), (after, days_ago) in zip(stages, stages[1:]):
+        event(ProjectAction.STAGE_CHANGED, now - timedelta(days=days_ago), institution=proposer.institution,
+              from_value=before, to_value=after)

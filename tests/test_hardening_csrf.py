@@ -10,13 +10,16 @@ and a wrong token, as the most privileged user, on real objects, and store nothi
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import inspect, select, text
 
 from portal.users.models import Role
 from portal.interests.models import Interest
-from portal.listings.models import ListingStatus
+from portal.database import utcnow
+from portal.listings.models import ListingKind, ListingStatus
+from portal.partnerships.models import Project, ProjectPartner, ProjectStatus, ProjectTranslation
 from portal.moderation.models import ListingReport, ReportReason
 from portal.saved_searches.models import SavedSearch
 from tests.support.factories import PASSWORD
@@ -55,11 +58,17 @@ def targets(db_session, make):  # noqa: ANN201
     db_session.add(report)
     saved = SavedSearch(user_id=admin.id, name="csrf", query="q=x")
     db_session.add(saved)
+    project = Project(center=center, kind=ListingKind.JOINT_RESEARCH, status=ProjectStatus.SUBMITTED,
+                      original_language="en", starts_on=date(2025, 1, 1), interest_id=interest.id,
+                      partners=[ProjectPartner(institution_id=institution.id, confirmed_at=utcnow()),
+                                ProjectPartner(institution_id=unverified.id, confirmed_at=utcnow())],
+                      translations=[ProjectTranslation(language="en", title="Joint trial", description="Both.")])
+    db_session.add(project)
     db_session.commit()
     return {"listing_id": listing.id, "institution_id": unverified.id, "user_id": member.id,
             "interest_id": interest.id, "report_id": report.id, "saved_search_id": saved.id,
             "language": "ru", "lang_code": "en", "token": "not-a-token", "action": None,
-            "public_listing_id": other.id}
+            "public_listing_id": other.id, "project_id": project.id}
 
 
 # Routes whose view needs a public listing of another institution to reach its form.

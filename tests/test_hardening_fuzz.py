@@ -5,13 +5,16 @@ stays fast. It found the ``ip_status=%20`` / ``funding=%20`` crash of the listin
 
 from __future__ import annotations
 
+from datetime import date
 from html.parser import HTMLParser
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.users.models import Role
-from portal.listings.models import ListingStatus
+from portal.database import utcnow
+from portal.listings.models import ListingKind, ListingStatus
+from portal.partnerships.models import Project, ProjectPartner, ProjectStatus, ProjectTranslation
 from tests.support.factories import PASSWORD
 
 EXAMPLES = 12
@@ -27,7 +30,7 @@ values = st.one_of(
     st.integers(min_value=-2**70, max_value=2**70).map(str),
 )
 SEARCH_PARAMS = ("q", "center", "kind", "direction", "country", "topic", "language", "subject", "trl_min",
-                 "trl_max", "sort", "page", "per_page", "lang", "version")
+                 "trl_max", "sort", "page", "per_page", "lang", "version", "stage", "pair")
 # Forms whose sending ends the session the walk runs in.
 NOT_FUZZED = ("/account/logout", "/account/sessions/end-all")
 
@@ -65,7 +68,8 @@ def test_search_and_api_parameters_never_cause_a_5xx(client, db_session, make):
     @SETTINGS
     @given(st.dictionaries(st.sampled_from(SEARCH_PARAMS), st.lists(values, min_size=1, max_size=3), max_size=6),
            st.sampled_from(["/en/listings/", "/api/v1/listings", "/ru/centers/desertification-control",
-                            "/api/v1/taxonomy", "/zh/feeds/listings.atom"]))
+                            "/api/v1/taxonomy", "/zh/feeds/listings.atom", "/kk/projects/",
+                            "/api/v1/projects", "/ru/projects/projects.csv"]))
     def search(params: dict, path: str) -> None:
         response = client.get(path, query_string=[(k, v) for k, vs in params.items() for v in vs])
         assert response.status_code < 500, (path, params)
@@ -81,14 +85,26 @@ def test_every_form_field_never_causes_a_5xx(app, browser, db_session, make):
     own = make.listing(center=center, institution=institution, status=ListingStatus.DRAFT)
     other = make.listing(center=center, title="Someone else's offer")
     submitted = make.listing(center=center, status=ListingStatus.SUBMITTED)
+    partner = make.institution("Fuzz Partner", country="CN")
+    projects = {status: Project(
+        center=center, kind=ListingKind.JOINT_RESEARCH, status=status, original_language="en",
+        starts_on=date(2025, 1, 1), published_at=utcnow() if status == ProjectStatus.PUBLISHED else None,
+        partners=[ProjectPartner(institution_id=institution.id), ProjectPartner(institution_id=partner.id)],
+        translations=[ProjectTranslation(language="en", title="Fuzz project", description="Both.")])
+        for status in (ProjectStatus.AWAITING_PARTNERS, ProjectStatus.PUBLISHED)}
+    db_session.add_all(projects.values())
     db_session.commit()
+    waiting, published = (projects[status].id for status in (ProjectStatus.AWAITING_PARTNERS,
+                                                             ProjectStatus.PUBLISHED))
 
     anonymous_pages = ["/en/account/register", "/en/account/login", "/en/account/forgot"]
     member_pages = ["/en/account/settings", "/en/account/settings/password", "/en/account/settings/email",
                     "/en/listings/new", f"/en/listings/{own.id}/edit", f"/en/listings/{own.id}/translations/ru",
                     f"/en/listings/{other.id}", f"/en/moderation/listings/{submitted.id}", "/en/moderation/",
                     "/en/moderation/moderators", "/en/notifications/settings", "/en/saved-searches/new?q=x",
-                    f"/en/institutions/{institution.id}/edit", "/en/institutions/new"]
+                    f"/en/institutions/{institution.id}/edit", "/en/institutions/new",
+                    "/en/projects/new", f"/en/projects/{waiting}/edit", f"/en/projects/{waiting}/translations/uz",
+                    f"/en/projects/{published}"]
     walked = []
     for signed_in, pages in ((False, anonymous_pages), (True, member_pages)):
         if signed_in:

@@ -100,10 +100,27 @@ def site(db_session, make):
            interest_id=interest.id)
     record(db_session, owner.id, Kind.NEW_MATCHES, Frequency.DAILY, listing_id=listing.id, data={"count": 2})
     db_session.add(SavedSearch(user_id=owner.id, name="固沙", query="q=%E5%9B%BA%E6%B2%99&country=CN"))
+    from datetime import date
+
+    from portal.database import utcnow
+    from portal.partnerships.models import Project, ProjectPartner, ProjectStatus, ProjectTranslation, Stage
+
+    def project(status: ProjectStatus) -> Project:
+        row = Project(center=centers[2], kind=listing.kind, stage=Stage.RUNNING, status=status, original_language="zh",
+                      starts_on=date(2025, 4, 1), interest_id=interest.id, show_origin=True, hectares_restored=50,
+                      topics=[topic], published_at=utcnow() if status == ProjectStatus.PUBLISHED else None,
+                      partners=[ProjectPartner(institution_id=institution.id, confirmed_at=utcnow()),
+                                ProjectPartner(institution_id=visitor.institution_id, confirmed_at=utcnow())],
+                      translations=[ProjectTranslation(language="zh", title="固沙合作", description="联合试验。")])
+        db_session.add(row)
+        return row
+
+    projects = {status: project(status) for status in (ProjectStatus.PUBLISHED, ProjectStatus.SUBMITTED,
+                                                        ProjectStatus.AWAITING_PARTNERS)}
     rebuild_index(db_session)
     db_session.commit()
     return {"listing": listing, "institution": institution, "owner": owner, "pending": pending,
-            "interest": interest}
+            "interest": interest, "projects": projects}
 
 
 def _public_pages(site) -> list[str]:
@@ -111,7 +128,12 @@ def _public_pages(site) -> list[str]:
     return ["/", "/listings/", "/listings/?q=%E5%9B%BA%E6%B2%99", f"/listings/{listing.id}",
             "/centers/desertification-control", "/institutions/", f"/institutions/{institution.id}",
             "/account/login", "/account/register", "/account/forgot", "/no-such-page",
-            "/statistics/", "/statistics/desertification-control/"]
+            "/statistics/", "/statistics/desertification-control/", "/projects/",
+            "/projects/?pair=CN-KZ&stage=running", f"/projects/{_project_id(site, 'published')}"]
+
+
+def _project_id(site, status: str) -> int:  # noqa: ANN001
+    return next(project.id for key, project in site["projects"].items() if key.value == status)
 
 
 def _member_pages(site) -> list[str]:
@@ -120,7 +142,11 @@ def _member_pages(site) -> list[str]:
             f"/institutions/{institution.id}/members", f"/institutions/{institution.id}/edit", "/listings/new",
             "/listings/mine", f"/listings/{listing.id}/edit", f"/listings/{listing.id}/translations/ru",
             "/interests/", f"/interests/{site['interest'].id}", "/notifications/", "/notifications/settings",
-            "/saved-searches/", "/saved-searches/new?q=solar&kind=technology_transfer"]
+            "/saved-searches/", "/saved-searches/new?q=solar&kind=technology_transfer", "/projects/mine",
+            "/projects/new",
+            f"/projects/{_project_id(site, 'published')}", f"/projects/{_project_id(site, 'awaiting_partners')}",
+            f"/projects/{_project_id(site, 'awaiting_partners')}/edit",
+            f"/projects/{_project_id(site, 'awaiting_partners')}/translations/ru"]
 
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
@@ -128,7 +154,8 @@ def test_moderation_pages_have_no_english_interface_text(browser, site, language
     strings = _english_interface_strings(language)
     browser.sign_in("admin@example.org", PASSWORD, lang=language)
     for path in ("/moderation/", f"/moderation/listings/{site['pending'].id}", "/moderation/reports",
-                 "/moderation/institutions", "/moderation/dashboard", "/moderation/log", "/moderation/moderators"):
+                 "/moderation/institutions", "/moderation/dashboard", "/moderation/log", "/moderation/moderators",
+                 f"/moderation/projects/{_project_id(site, 'submitted')}", "/moderation/?type=project"):
         response = browser.get(f"/{language}{path}")
         assert response.status_code == 200, path
         _assert_no_english(response.get_data(as_text=True), language, strings, path)

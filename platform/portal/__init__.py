@@ -78,9 +78,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.machine_translation.views import bp as machine_translation
     from portal.mail.views import bp as mail
     from portal.matching.views import bp as matching
-    from portal.moderation import admin, reports, views as moderation_views  # noqa: F401
+    from portal.moderation import admin, projects as moderation_projects, reports, views as moderation_views  # noqa: F401,E501
     from portal.moderation.blueprint import bp as moderation
     from portal.notifications.views import bp as notifications
+    from portal.partnerships.views import bp as partnerships
     from portal.saved_searches.views import bp as saved_searches
     from portal.search import views as search_views  # noqa: F401
     from portal.statistics.views import assets as statistics_assets
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     register_localized(app, moderation, "/moderation")
     register_localized(app, interests, "/interests")
     register_localized(app, notifications, "/notifications")
+    register_localized(app, partnerships, "/projects")
     register_localized(app, saved_searches, "/saved-searches")
     register_localized(app, subjects, "/subjects")
     register_localized(app, statistics, "/statistics")

@@ -9,6 +9,7 @@ from portal.mail.models import OutboxMessage  # noqa: F401
 from portal.machine_translation.models import MachineTranslation  # noqa: F401
 from portal.matching.models import ListingMatch  # noqa: F401
 from portal.moderation.models import ExpiryReminder, ListingEvent, ListingReport, ListingRevision  # noqa: F401
+from portal.partnerships.models import Project, ProjectEvent, ProjectPartner, ProjectTranslation, project_topics  # noqa: F401
 from portal.notifications.models import Digest, Notification, NotificationPreference  # noqa: F401
 from portal.saved_searches.models import SavedSearch  # noqa: F401
 from portal.cache.models import CachedValue  # noqa: F401

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from portal.api import schemas
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES, country_codes
 from portal.listings.schema import get_field
+from portal.partnerships.rules import STAGES
 from portal.search.search_params import MAX_PAGE, MAX_QUERY_CHARS, SORTS
 
 DEFAULT_PER_PAGE, MAX_PER_PAGE = 20, 100  # the views page with these
@@ -55,6 +56,24 @@ def search_parameters(centers: list[str], topics: list[str], subjects: list[str]
     }, name="SearchParameters")
 
 
+def project_parameters(centers: list[str], topics: list[str]) -> type[Schema]:
+    """GET /projects' query string, as strict as /listings'."""
+    return Schema.from_dict({
+        "lang": _lang(),
+        "q": fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), validate.Regexp("^[^\\u0000]*$")],
+                           metadata={"description": "Words in a project's title, description or partner names, "
+                                                    f"any language. At most {MAX_QUERY_CHARS} characters."}),
+        "center": _one_of(sorted(centers), "Center slug; repeat for several (OR)."),
+        "kind": _one_of([kind.value for kind in get_field("kind").type.enum], "Kind of cooperation."),
+        "stage": _one_of(list(STAGES), "Stage of the project."),
+        "pair": fields.List(fields.String(validate=validate.Regexp(r"^[A-Z]{2}-[A-Z]{2}$")), metadata={
+            "description": "Country pair: two ISO 3166-1 codes joined by a hyphen (CN-KZ), in either order."}),
+        "topic": _one_of(sorted(topics), "Topic slug (see /taxonomy)."),
+        "page": fields.Integer(validate=validate.Range(1, MAX_PAGE), load_default=1),
+        "per_page": fields.Integer(validate=validate.Range(1, MAX_PER_PAGE), load_default=DEFAULT_PER_PAGE),
+    }, name="ProjectParameters")
+
+
 def _responses(schema: str, description: str, *, not_found: bool = False) -> dict:
     def answer(text: str, name: str) -> dict:
         return {"description": text, "content": {"application/json": {"schema": name}}}
@@ -74,7 +93,7 @@ def openapi_document(server_url: str = "/api/v1", centers: list[str] | None = No
     spec = APISpec(
         title="China–Central Asia Cooperation Platform API", version="1.0.0", openapi_version="3.1.0",
         plugins=[MarshmallowPlugin(schema_name_resolver=schemas.component_name)],
-        info={"description": "Read-only access to published offers and requests, centers and taxonomy. "
+        info={"description": "Read-only access to published offers and requests, partnership projects, centers and taxonomy. "
                              "Search parameters are the same as the search page's."},
         servers=[{"url": server_url}],
     )
@@ -82,7 +101,8 @@ def openapi_document(server_url: str = "/api/v1", centers: list[str] | None = No
     for component in (schemas.ChoiceSchema, schemas.CodeNameSchema, listing, detail, schemas.FacetValueSchema,
                       schemas.page_schema(listing), schemas.CenterSchema, schemas.CenterListSchema,
                       schemas.TopicSchema, schemas.taxonomy_schema(), schemas.ErrorSchema,
-                      schemas.StatisticsRecordSchema, schemas.StatisticsFigureSchema, schemas.StatisticsSchema):
+                      schemas.StatisticsRecordSchema, schemas.StatisticsFigureSchema, schemas.StatisticsSchema,
+                      schemas.ProjectSchema, schemas.ProjectPageSchema):
         spec.components.schema(component.component, schema=component)
     language = {"in": "query", "schema": Schema.from_dict({"lang": _lang()}, name="LanguageParameter")}
     listing_id = {"in": "path", "schema": Schema.from_dict({"id": fields.Integer(required=True)}, name="IdParameter")}
@@ -95,6 +115,15 @@ def openapi_document(server_url: str = "/api/v1", centers: list[str] | None = No
         "summary": "One published listing with all its translations", "operationId": "getListing",
         "parameters": [language, listing_id],
         "responses": _responses("ListingDetail", "The listing", not_found=True)}})
+    spec.path("/projects", operations={"get": {
+        "summary": "Search published partnership projects, with facet counts (no contact data)",
+        "operationId": "searchProjects",
+        "parameters": [{"in": "query", "schema": project_parameters(centers or [], topics or [])}],
+        "responses": _responses("ProjectPage", "One page of projects")}})
+    spec.path("/projects/{id}", operations={"get": {
+        "summary": "One published partnership project", "operationId": "getProject",
+        "parameters": [language, listing_id],
+        "responses": _responses("Project", "The project", not_found=True)}})
     spec.path("/centers", operations={"get": {
         "summary": "The cooperation centers", "operationId": "listCenters", "parameters": [language],
         "responses": _responses("CenterList", "All centers")}})

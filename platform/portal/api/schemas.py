@@ -284,3 +284,68 @@ class StatisticsSchema(Closed):
     generated_at = fields.String(required=True, metadata={"description": "When the figures were computed (UTC); "
                                                                           "they are recomputed every hour."})
     figures = fields.List(fields.Nested(StatisticsFigureSchema), required=True)
+
+
+# Partnership projects (GET /projects, /projects/{id}): institutions only, never a person.
+
+class ProjectPartnerSchema(Closed):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+    country_name = fields.String(required=True)
+    verified = fields.Boolean(required=True)
+
+
+class ProjectFiguresSchema(Closed):
+    students_exchanged = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0))
+    hectares_restored = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0))
+    people_trained = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0))
+    funding_secured = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0), metadata={
+        "description": "US dollars."})
+
+
+class ProjectSchema(Closed):
+    component = "Project"
+    id = fields.Integer(required=True)
+    url = fields.String(required=True, metadata={"format": "uri"})
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES),
+                             metadata={"description": "Language of title and description."})
+    available_languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    center = fields.Nested(SlugLabelSchema, required=True)
+    kind = fields.Nested(ChoiceSchema, required=True)
+    stage = fields.Nested(ChoiceSchema, required=True, metadata={
+        "description": "talks, agreement_signed, running or completed."})
+    origin = fields.Nested(ChoiceSchema, required=True, metadata={
+        "description": "portal: grew from an expression of interest on the platform; elsewhere: recorded "
+                       "without one."})
+    partners = fields.List(fields.Nested(ProjectPartnerSchema), required=True)
+    country_pairs = fields.List(fields.Nested(ChoiceSchema), required=True, metadata={
+        "description": "Every pair of different partner countries, as CN-KZ (codes in alphabetical order)."})
+    topics = fields.List(fields.Nested(SlugLabelSchema), required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True, allow_none=True)
+    figures = fields.Nested(ProjectFiguresSchema, required=True)
+    published_at = fields.DateTime(required=True)
+
+
+PROJECT_FACET_NAMES = ("centers", "kinds", "stages", "pairs", "topics")
+
+
+class ProjectQuerySchema(Open):
+    q = fields.String(required=True)
+    lang = fields.String(required=True)
+
+
+class ProjectPageSchema(Closed):
+    component = "ProjectPage"
+    query = fields.Nested(ProjectQuerySchema, required=True)
+    total = fields.Integer(required=True, validate=validate.Range(min=0))
+    page = fields.Integer(required=True, validate=validate.Range(min=1))
+    per_page = fields.Integer(required=True)
+    pages = fields.Integer(required=True, validate=validate.Range(min=1))
+    items = fields.List(fields.Nested(ProjectSchema), required=True)
+    facets = fields.Nested(Closed.from_dict({
+        name: fields.List(fields.Nested(FacetValueSchema), required=True) for name in PROJECT_FACET_NAMES}),
+        required=True)

@@ -6,12 +6,16 @@ from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 
 from portal.api.openapi import DEFAULT_PER_PAGE, MAX_PER_PAGE, openapi_document
+from portal.api.schemas import ProjectPageSchema, ProjectSchema
 from portal.api.serializers import center_json, listing_json, topic_json, vocabulary_json
 from portal.extensions import db
 from portal.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
 from portal.search.finder import find_listings
 from portal.listings.models import Listing
-from portal.search.search_params import MAX_QUERY_CHARS, parse_params
+from portal.partnerships.models import Project
+from portal.partnerships.pages import ProjectVocabulary, project_data, selected_facets
+from portal.partnerships.queries import find_projects
+from portal.search.search_params import MAX_PAGE, MAX_QUERY_CHARS, parse_params
 from portal.search.vocabulary import SearchVocabulary, current_search
 from portal.statistics import open_data
 from portal.statistics.figures import figures_for
@@ -129,3 +133,55 @@ def openapi():
     server = url_for("api.openapi", _external=True).removesuffix("/openapi.json")
     return jsonify(openapi_document(server, centers=list(vocabulary.centers), topics=list(vocabulary.topics),
                                     subjects=list(vocabulary.thesaurus.concepts)))
+
+
+# Partnership projects: published ones only, institutions but never a person's contact.
+
+@bp.route("/projects")
+def list_projects():
+    language = g.lang_code
+    vocabulary = ProjectVocabulary(language)
+    args = request.args.to_dict(flat=False)
+    selected, problems = selected_facets(args, vocabulary, strict=True)
+    q = request.args.get("q", "")
+    if len(q) > MAX_QUERY_CHARS:
+        problems.append(f"q must be at most {MAX_QUERY_CHARS} characters")
+    if "\x00" in q:
+        problems.append("q must not contain NUL")
+    page = _bounded(request.args.get("page"), 1, MAX_PAGE, "page", problems) or 1
+    per_page = _bounded(request.args.get("per_page"), 1, MAX_PER_PAGE, "per_page", problems) or DEFAULT_PER_PAGE
+    if problems:
+        raise _bad_request("; ".join(dict.fromkeys(problems)))
+    found = find_projects(db.session, q, selected, (page - 1) * per_page, per_page)
+    with force_locale(language):
+        return jsonify(ProjectPageSchema().dump({
+            "query": {"q": q, "lang": language},
+            "total": found.total, "page": page, "per_page": per_page,
+            "pages": max(1, -(-found.total // per_page)),
+            "items": [project_data(project, language) for project in found.projects],
+            "facets": {name: [{"value": value, "label": vocabulary.label(name, value), "count": count}
+                              for value, count in counts] for name, counts in found.facets.items()},
+        }))
+
+
+@bp.route("/projects/<int:project_id>")
+def get_project(project_id: int):
+    project = get_or_404(Project, project_id)
+    if not project.is_public():
+        abort(404)  # unconfirmed or unapproved: as if it did not exist
+    with force_locale(g.lang_code):
+        return jsonify(ProjectSchema().dump(project_data(project, g.lang_code)))
+
+
+def _bounded(raw: str | None, low: int, high: int, name: str, problems: list[str]) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        problems.append(f"{name} must be a whole number")
+        return None
+    if not low <= value <= high:
+        problems.append(f"{name} must be between {low} and {high}")
+        return None
+    return value

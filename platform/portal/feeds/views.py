@@ -6,6 +6,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.listings.models import Listing
 from portal.listings.queries import public_listings
+from portal.partnerships.queries import latest_public as latest_projects
 from portal.taxonomy.models import Center
 
 bp = Blueprint("feeds", __name__, template_folder="templates")
@@ -38,3 +39,29 @@ def center(slug: str):
     if found is None:
         abort(404)
     return _feed(found)
+
+
+# Partnership projects: published ones only, newest first, overall and per center.
+
+def _projects_feed(center: Center | None):  # noqa: ANN202
+    projects = latest_projects(db.session, limit=FEED_SIZE, center_id=center.id if center else None)
+    self_url = (url_for("feeds.center_projects", slug=center.slug, _external=True) if center
+                else url_for("feeds.all_projects", _external=True))
+    body = render_template("feeds/projects.xml", projects=projects, center=center, self_url=self_url,
+                           updated=max((project.published_at for project in projects), default=None))
+    response = make_response(body)
+    response.mimetype = "application/atom+xml"
+    return response
+
+
+@bp.route("/projects.atom")
+def all_projects():
+    return _projects_feed(None)
+
+
+@bp.route("/centers/<slug>/projects.atom")
+def center_projects(slug: str):
+    found = db.session.scalar(select(Center).where(Center.slug == slug[:64]))
+    if found is None:
+        abort(404)
+    return _projects_feed(found)

@@ -17,7 +17,12 @@ from portal.moderation.forms import BulkDecisionForm, DecisionForm
 from portal.moderation.models import ListingEvent, ListingRevision, RejectionReason
 from portal.moderation.notifications import notify_author
 from portal.moderation.policy import can_review_listing
-from portal.moderation.queue import QueueFilters, counts_per_center, queue
+from portal.moderation.next_item import next_item_url as _next_item_url
+from portal.moderation.queue import QueueFilters, counts_per_center, project_queue, queue
+from portal.partnerships.models import Project
+from portal.partnerships.notices import tell_partners
+from portal.partnerships.services import AlreadyDecided as ProjectAlreadyDecided
+from portal.partnerships.services import ProjectService, can_review as can_review_project
 from portal.moderation.services import (
     AlreadyDecided,
     ModerationService,
@@ -38,7 +43,7 @@ def _filters() -> QueueFilters:
         center=args.get("center", "")[:64], kind=args.get("kind", "") if args.get("kind") in ListingKind._value2member_map_ else "",
         direction=args.get("direction", "") if args.get("direction") in Direction._value2member_map_ else "",
         language=args.get("language", "") if args.get("language") in LANGUAGES else "",
-        country=args.get("country", "").upper()[:2], type=args.get("type", "") if args.get("type") in ("new", "edit") else "")
+        country=args.get("country", "").upper()[:2], type=args.get("type", "") if args.get("type") in ("new", "edit", "project") else "")
 
 
 def _visible_centers() -> list[Center]:
@@ -66,7 +71,9 @@ def moderation_badge() -> dict:
 def queue_page():
     filters = _filters()
     items = queue(db.session, moderated_center_ids(current_user), filters)
-    return render_template("moderation/queue.html", items=items, filters=filters, centers=_visible_centers(),
+    projects = project_queue(db.session, moderated_center_ids(current_user), filters)
+    return render_template("moderation/queue.html", items=items, projects=projects, filters=filters,
+                           centers=_visible_centers(),
                            counts=counts_per_center(db.session, moderated_center_ids(current_user)),
                            bulk_form=BulkDecisionForm(), kinds=list(ListingKind), directions=list(Direction),
                            languages=LANGUAGES, countries=FOCUS_COUNTRIES)
@@ -92,14 +99,6 @@ def review(listing_id: int):
                            texts=changed_texts(before, revision.content) if revision else [],
                            history=history, form=form, next_url=_next_item_url(listing.id),
                            machine=current_translations(db.session, [listing]).get(listing.id, []))
-
-
-def _next_item_url(after_listing_id: int | None = None) -> str:
-    for item in queue(db.session, moderated_center_ids(current_user)):
-        if item.listing.id != after_listing_id:
-            args = {"revision": item.revision.id} if item.revision else {}
-            return url_for("moderation.review", listing_id=item.listing.id, **args)
-    return url_for("moderation.queue_page")
 
 
 @bp.route("/listings/<int:listing_id>/decide", methods=["POST"])
@@ -163,6 +162,10 @@ def bulk():
     reason = RejectionReason(form.reason.data) if decision == "reject" else None
     service, done, conflicts = ModerationService(db.session), 0, 0
     for key in form.items.data:
+        if key[:1] == "p":
+            decided = _decide_project_in_bulk(key, decision, reason)
+            done, conflicts = done + (decided is True), conflicts + (decided is False)
+            continue
         listing, revision_id = _item(key)
         if listing is None or not can_review_listing(current_user, listing):
             continue
@@ -177,6 +180,20 @@ def bulk():
     flash(_("%(done)s decided, %(skipped)s already decided by someone else.", done=done, skipped=conflicts),
           "success" if not conflicts else "info")
     return redirect(url_for("moderation.queue_page"))
+
+
+def _decide_project_in_bulk(key: str, decision: str, reason: RejectionReason | None) -> bool | None:
+    """True when decided, False when someone else decided first, None when not for this moderator."""
+    project = db.session.get(Project, int(key[1:])) if key[1:].isdigit() else None
+    if project is None or not can_review_project(current_user, project):
+        return None
+    try:
+        with db.session.begin_nested():
+            event = ProjectService(db.session).decide(current_user, project, decision, reason=reason)
+    except ProjectAlreadyDecided:
+        return False
+    tell_partners(project, event.action.value, event=event)
+    return True
 
 
 def _item(key: str) -> tuple[Listing | None, int | None]:
