@@ -11,7 +11,7 @@ from portal.database import Database
 from portal.listings.models import Direction, ListingKind
 
 SEARCH_PAGE_CAP = 5
-HOME_CAP = 4  # the centers, the shared counts, the newest listings and their texts
+HOME_CAP = 5  # the centers, the shared counts, the newest listings, their texts, the newest projects (shared)
 DETAIL_CAP = 7  # the listing, its texts, topics and subjects, the centers, related listings and their texts
 
 

@@ -11,9 +11,11 @@ import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from portal.cache import shared
 from portal.extensions import db
 from portal.i18n.routing import current_language
 from portal.institutions.models import Institution
@@ -346,11 +348,19 @@ def interest_projects_section(interest: Interest, **_facts: object) -> dict | No
             "can_propose": can_propose_from(current_user, interest)}
 
 
+#: The home page is the busiest: its newest projects are rendered once a minute per language
+#: for every process (the shared cache), not loaded on each view.
+HOME_SECTION_SECONDS = 60
+
+
 @section("home", "partnerships/_home_section.html", order=30)
-def home_projects_section(**_facts: object) -> dict | None:
+def home_projects_section(language: str, **_facts: object) -> dict | None:
     """The newest published partnership projects, for the home page."""
-    projects = queries.latest_public(db.session, limit=3)
-    return {"projects": projects} if projects else None
+    def render() -> str:
+        projects = queries.latest_public(db.session, limit=3)
+        return render_template("partnerships/_home_cards.html", projects=projects) if projects else ""
+    cards = shared(f"home:projects:{language}", HOME_SECTION_SECONDS, render)
+    return {"cards": Markup(cards)} if cards else None
 
 
 @bp.app_template_global()
