@@ -121,9 +121,9 @@ class MatchIndex:
             weighted = [(token, _tf(count) * idf(frequencies.get(token, 0) + extra, total))
                         for token, count in tokens.items()]
         else:
-            tf = _TF
-            weighted = [(token, (tf[count] if count.__class__ is int and count < 64 else _tf(count)) * idfs[token])
-                        for token, count in tokens.items()]
+            tf = _TF  # the table for whole counts (texts people wrote) saves a call per token
+            weighted = [(token, (tf[count] if count.__class__ is int and count < 64 else _tf(count))
+                         * idfs[token]) for token, count in tokens.items()]
         weighted.sort(key=itemgetter(1), reverse=True)
         del weighted[self.signature_size:]
         norm = math.sqrt(sum(weight * weight for _, weight in weighted)) or 1.0
