@@ -59,13 +59,15 @@ def _drop_sqlite_index() -> None:
 
 def upgrade() -> None:
     dialect = op.get_context().dialect.name  # works offline too
-    # Existing documents have no machine text until the next reindex: '' for them.
+    # Existing documents have no machine text until the next reindex: '' for them. (SQLite keeps
+    # that default: dropping it would mean copying the table under its full-text triggers.)
     op.add_column('search_documents', sa.Column('machine_tokens', sa.Text(), nullable=False, server_default=''))
     if dialect == 'sqlite':
         _drop_sqlite_index()
         for statement in _sqlite_index(_AFTER):
             op.execute(statement)
     elif dialect == 'postgresql':
+        op.alter_column('search_documents', 'machine_tokens', server_default=None)  # the models' default rules
         op.execute(
             'ALTER TABLE search_documents ADD COLUMN machine_tsv tsvector GENERATED ALWAYS AS '
             "(array_to_tsvector(array_remove(string_to_array(machine_tokens, ' '), ''))) STORED")
