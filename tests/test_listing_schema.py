@@ -15,7 +15,7 @@ from tests.support.filled import filled_listing
 
 # What the API shows besides the declared fields: identity, context and computed values.
 API_ADDITIONS = {"id", "url", "language", "available_languages", "institution", "subjects",
-                 "found_through_subjects", "published_at", "updated_at"}
+                 "found_through_subjects", "found_through_machine_translation", "published_at", "updated_at"}
 API_DETAIL_ADDITIONS = {"translations", "trl_label"}
 
 

@@ -12,7 +12,7 @@ import pytest
 from portal.matching.concepts import TopicLexicon
 from portal.matching.engine import Weights, on_publish, score_pair, suggest
 from portal.matching.index import MatchIndex
-from portal.matching.profile import ListingProfile, build_profile
+from portal.matching.profile import MACHINE_TEXT_WEIGHT, ListingProfile, build_profile
 from portal.matching.rules import Reason, context, multiplier
 from portal.matching.text import text_matching_tokens
 
@@ -185,6 +185,32 @@ def test_shared_language_versions_make_the_text_similar():
     assert found.listing_id == 2
     assert reason(found, "similar_text").params["similarity"] >= 0.1
     assert found.score > suggest(drip_request(), alone, weights=weights)[0].score
+
+
+def test_machine_translated_text_brings_listings_together_below_text_people_wrote():
+    # A Kazakh request and a Chinese offer with no topic and no taxonomy name in common: only the
+    # request's Chinese text (the offer's language) can bring them together, made by an engine
+    # or by a person.
+    request_zh = [("zh", "棉田需要滴灌技术"),
+                  ("zh", "我们正在寻找技术供应商合作伙伴，在突厥斯坦州的试验田引进节水滴灌系统。"),
+                  ("zh", "我们需要滴灌带、过滤器和水肥一体化控制系统。期望采用经过田间试验（TRL 8–9）的技术。")]
+
+    def request(**texts):  # noqa: ANN003, ANN202
+        return build_profile(id=1, institution_id=10, country="KZ", center="desertification-control",
+                             kind="technology_transfer", direction="request", working_languages=["ru"],
+                             **{"texts": KK_DRIP_REQUEST, **texts})
+
+    offer = build_profile(id=2, institution_id=20, country="CN", center="desertification-control",
+                          kind="technology_transfer", direction="offer", working_languages=["ru"],
+                          texts=[("zh", "棉田滴灌技术转让"),
+                                 ("zh", "我们提供经过田间试验的节水滴灌系统：滴灌带、过滤器和水肥一体化控制系统。")])
+    machine, human = request(machine_texts=request_zh), request(texts=KK_DRIP_REQUEST + request_zh)
+    assert machine.tokens["滴灌"] == MACHINE_TEXT_WEIGHT * 3 and human.tokens["滴灌"] == 3
+    index = MatchIndex([machine, offer])
+    assert score_pair(request(), offer, index) is None  # untranslated: nothing in common
+    by_machine, by_people = score_pair(machine, offer, index), score_pair(human, offer, index)
+    assert by_people.score > by_machine.score > 0
+    assert pickle.loads(pickle.dumps(machine)).tokens == machine.tokens
 
 
 def test_text_tokens_per_language():

@@ -7,21 +7,26 @@ from dataclasses import replace
 from portal.search.facet_index import FacetIndex
 from portal.search.search_params import SearchParams
 from portal.search.query import Alternative
-from portal.search.ranking import BODY, TITLE, inverse_document_frequency
+from portal.search.ranking import BODY, MACHINE, TITLE, inverse_document_frequency
 from tests.search.test_facet_index import NOW, facts
 
 LABELS = {("topics", "solar"): frozenset({"solar"}), ("topics", "other"): frozenset({"other"})}
 
 
-def term(word, title=(), body=()):
-    return ((Alternative(word),), {TITLE: set(title), BODY: set(body)})
+def term(word, title=(), body=(), machine=()):
+    return ((Alternative(word),), {TITLE: set(title), BODY: set(body), MACHINE: set(machine)})
+
+
+def found(terms, listings=None, total_documents=10):
+    """What a search for ``terms`` finds among listings 1–6 (all topic "other", published alike)."""
+    listings = listings or [facts(n, topics=("other",)) for n in range(1, 7)]
+    index = FacetIndex.build(listings, built_at=NOW, document_count=total_documents, labels=LABELS)
+    return index.search(SearchParams(q="x", per_page=50), now=NOW, terms=terms)
 
 
 def ranked(terms, listings=None, total_documents=10):
-    """Ids found for ``terms`` among listings 1–6 (all topic "other", published alike), best first."""
-    listings = listings or [facts(n, topics=("other",)) for n in range(1, 7)]
-    index = FacetIndex.build(listings, built_at=NOW, document_count=total_documents, labels=LABELS)
-    return index.search(SearchParams(q="x", per_page=50), now=NOW, terms=terms).page_ids
+    """Ids found for ``terms``, best first."""
+    return found(terms, listings, total_documents).page_ids
 
 
 def test_title_match_beats_taxonomy_beats_body():
@@ -61,3 +66,21 @@ def test_ties_go_to_the_newest_published_then_the_newest_id():
     listings = [facts(1, age_days=30), facts(2, age_days=10), facts(3, age_days=9), facts(4, age_days=10),
                 never_published]
     assert ranked([term("a", title={1}, body={2, 3, 4, 5})], listings) == [1, 3, 4, 2, 5]
+
+
+def test_machine_text_ranks_below_anything_people_wrote():
+    # 1 and 4 have the word in machine text only (4 is newer: it would win a tie), 2 in its body, 3 in
+    # its title (and its machine text); 4 and 1 are found only through machine text.
+    result = found([term("solar", title={3}, body={2}, machine={1, 3, 4})])
+    assert result.page_ids == [3, 2, 4, 1]
+    assert result.via_machine == {1, 4}
+
+
+def test_a_result_lacking_one_term_but_in_machine_text_is_found_through_it():
+    result = found([term("solar", title={1, 2}), term("pump", body={1}, machine={2})])
+    assert result.page_ids == [1, 2] and result.via_machine == {2}
+
+
+def test_a_listing_labelled_with_the_word_is_not_found_through_machine_text():
+    result = found([term("solar", machine={5})], [facts(5, topics=("solar",)), facts(6, topics=("other",))])
+    assert result.page_ids == [5] and result.via_machine == frozenset() and result.via_subjects == {}

@@ -1,8 +1,9 @@
 """A fake LibreTranslate: a real HTTP server on loopback, speaking ``/translate`` and ``/languages``.
 
 It "translates" by tagging each text with the target (``[zh] Тамшылатып суару``), so a test can
-tell machine text from the original at a glance. ``mode`` makes it misbehave: ``"hang"`` holds
-every request until the test ends, ``"error"`` answers 500.
+tell machine text from the original at a glance; the texts in its ``glossary`` it translates
+into the words a test needs (a Chinese query that only the machine text answers). ``mode``
+makes it misbehave: ``"hang"`` holds every request until the test ends, ``"error"`` answers 500.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class FakeTranslator:
     url: str = ""
     mode: str = "ok"
     calls: list[dict] = field(default_factory=list)  # every /translate request's JSON
+    glossary: dict[str, str] = field(default_factory=dict)  # text -> its translation, whatever the target
     released: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -60,7 +62,7 @@ def _handler(fake: FakeTranslator) -> type[BaseHTTPRequestHandler]:
             if fake.mode == "error":
                 return self._answer(500, {"error": "model crashed"})
             texts = payload["q"] if isinstance(payload["q"], list) else [payload["q"]]
-            translated = [f"[{payload['target']}] {text}" for text in texts]
+            translated = [fake.glossary.get(text, f"[{payload['target']}] {text}") for text in texts]
             self._answer(200, {"translatedText": translated if isinstance(payload["q"], list) else translated[0]})
 
     return Handler

@@ -143,6 +143,9 @@ def _around_listing(full: bool) -> dict[str, fields.Field]:
         "found_through_subjects": fields.List(fields.String(), metadata={
             "description": "In search results: the listing's subjects through which the query found it "
                            "when none of the query's words is in its text."}),
+        "found_through_machine_translation": fields.Boolean(metadata={
+            "description": "In search results: true when the query found the listing only through its machine "
+                           "translations (text no person wrote, which ranks below theirs)."}),
         "published_at": fields.DateTime(allow_none=True),
         "updated_at": fields.DateTime(),
     }

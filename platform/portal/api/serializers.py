@@ -36,7 +36,7 @@ def _dumper(fields: tuple, full: bool) -> Schema:
 
 
 def listing_json(listing: Listing, language: str, *, full: bool, subjects: list | None = None,
-                 found_through: tuple[str, ...] = ()) -> dict:
+                 found_through: tuple[str, ...] = (), found_through_machine: bool = False) -> dict:
     institution = listing.institution
     data = {
         "id": listing.id,
@@ -48,6 +48,7 @@ def listing_json(listing: Listing, language: str, *, full: bool, subjects: list 
                         "verified": institution.is_verified},
         "subjects": [{"key": subject.key, "label": subject.label} for subject in subjects or []],
         "found_through_subjects": list(found_through),
+        "found_through_machine_translation": found_through_machine,
         "published_at": listing.published_at,
         "updated_at": listing.updated_at,
         **declared.api_values(listing, language, full=full),

@@ -83,7 +83,8 @@ def list_listings():
             "total": outcome.total, "page": params.page, "per_page": params.per_page,
             "pages": max(1, -(-outcome.total // params.per_page)),
             "items": [listing_json(listing, language, full=False, subjects=subjects.get(listing.id, []),
-                                   found_through=outcome.via_subjects.get(listing.id, ()))
+                                   found_through=outcome.via_subjects.get(listing.id, ()),
+                                   found_through_machine=listing.id in outcome.via_machine)
                       for listing in outcome.listings],
             "facets": {name: [{"value": value, "label": vocabulary.label(name, value), "count": count}
                               for value, count in counts] for name, counts in outcome.facets.items()},

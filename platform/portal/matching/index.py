@@ -45,9 +45,13 @@ def idf(document_frequency: int, total: int) -> float:
 _TF = [0.0] + [1.0 + math.log(count) for count in range(1, 64)]
 
 
-def _tf(count: int) -> float:
-    """Sublinear weight of a token found in ``count`` texts."""
-    return _TF[count] if count < 64 else 1.0 + math.log(count)
+def _tf(count: float) -> float:
+    """Sublinear weight of a token found in ``count`` texts; machine-translated texts count a
+    fraction each (``profile.MACHINE_TEXT_WEIGHT``), and a token found in less than one text's
+    worth weighs in proportion (continuous at 1, never negative)."""
+    if count.__class__ is int:
+        return _TF[count] if count < 64 else 1.0 + math.log(count)
+    return 1.0 + math.log(count) if count >= 1.0 else count
 
 
 _SET_FIELDS = ("topics", "target_countries", "working_languages")
@@ -105,7 +109,7 @@ class MatchIndex:
     def profile_at(self, slot: int) -> ListingProfile | None:
         return self._profiles[slot]
 
-    def signature(self, tokens: Mapping[str, int], *, indexed: bool = True,
+    def signature(self, tokens: Mapping[str, float], *, indexed: bool = True,
                   idfs: Mapping[str, float] | None = None) -> list[tuple[str, float]]:
         """The listing's signature: its ``signature_size`` most telling tokens, heaviest first,
         with weights of length 1. ``indexed``: the listing is counted in the document
@@ -117,9 +121,9 @@ class MatchIndex:
             weighted = [(token, _tf(count) * idf(frequencies.get(token, 0) + extra, total))
                         for token, count in tokens.items()]
         else:
-            tf = _TF
-            weighted = [(token, (tf[count] if count < 64 else _tf(count)) * idfs[token])
-                        for token, count in tokens.items()]
+            tf = _TF  # the table for whole counts (texts people wrote) saves a call per token
+            weighted = [(token, (tf[count] if count.__class__ is int and count < 64 else _tf(count))
+                         * idfs[token]) for token, count in tokens.items()]
         weighted.sort(key=itemgetter(1), reverse=True)
         del weighted[self.signature_size:]
         norm = math.sqrt(sum(weight * weight for _, weight in weighted)) or 1.0

@@ -2,7 +2,8 @@
 
 ``tokens`` count, for each matching token (``portal.matching.text``), the texts having it – the
 title, summary and description of each language version and each keyword – so a term a listing
-repeats in every language weighs more than a word its description mentions once. ``concepts``
+repeats in every language weighs more than a word its description mentions once. A machine
+translation's texts count ``MACHINE_TEXT_WEIGHT`` each, less than one people wrote. ``concepts``
 weigh what the listing is about, whatever its language: the tagged topics, the topics the texts
 mention (``portal.matching.concepts``), and the thesaurus concepts of its annotation
 (``portal.thesaurus``, keys ``c:<key>``), each spreading a share of its weight to its broader and
@@ -41,6 +42,11 @@ class SubjectWeights:
 
 SUBJECT_WEIGHTS = SubjectWeights()
 
+#: What a machine-translated text adds to a token's count, where a text people wrote adds 1.
+#: It restates the original in another language, with the engine's mistakes: it lets listings
+#: written in different languages meet, but a pair sharing words people wrote fits better.
+MACHINE_TEXT_WEIGHT = 0.5
+
 KINDS = ("joint_research", "technology_transfer", "youth_exchange")
 DIRECTIONS = ("offer", "request")
 EMPTY: Mapping = MappingProxyType({})
@@ -62,7 +68,7 @@ class ListingProfile:
     kind: str  # one of KINDS
     direction: str  # one of DIRECTIONS
     topics: frozenset[str] = frozenset()  # tagged topic slugs
-    tokens: Mapping[str, int] = field(default_factory=_empty, hash=False)  # token -> texts
+    tokens: Mapping[str, float] = field(default_factory=_empty, hash=False)  # token -> texts (weighted)
     concepts: Mapping[str, float] = field(default_factory=_empty, hash=False)  # slug -> weight
     subjects: frozenset[str] = frozenset()  # thesaurus concept keys the listing itself is about
     target_countries: frozenset[str] = frozenset()
@@ -103,6 +109,7 @@ def _unpickle(values: dict) -> ListingProfile:
 def build_profile(*, id: int, institution_id: int, country: str, center: str, kind: str,  # noqa: A002
                   direction: str, topics: Iterable[str] = (),
                   texts: Iterable[tuple[str | None, str]] = (),
+                  machine_texts: Iterable[tuple[str | None, str]] = (),
                   keywords: Iterable[str | tuple[str | None, str]] = (),
                   keyword_language: str | None = None, lexicon: TopicLexicon | None = None,
                   target_countries: Iterable[str] = (), working_languages: Iterable[str] = (),
@@ -115,9 +122,11 @@ def build_profile(*, id: int, institution_id: int, country: str, center: str, ki
     """A profile from plain values.
 
     ``texts``: (language, text) for the title, summary and description of every language
-    version; ``keywords`` are taken to be in ``keyword_language`` (None: each word by its
-    script) unless given as (language, keyword). ``lexicon``: the taxonomy's names (``TopicLexicon``), to find the
-    topics the texts mention. ``languages`` (of the versions) stand in for missing working
+    version; ``machine_texts`` the same of its current machine translations, each counting
+    ``MACHINE_TEXT_WEIGHT`` (they name no topic the original does not: no mentions from them).
+    ``keywords`` are taken to be in ``keyword_language`` (None: each word by its script) unless
+    given as (language, keyword). ``lexicon``: the taxonomy's names (``TopicLexicon``), to find
+    the topics the texts mention. ``languages`` (of the versions) stand in for missing working
     languages. Kinds, directions and centers may be enums with string values. ``subjects``:
     the listing's thesaurus concepts (key -> texts naming it), widened through ``thesaurus``.
     """
@@ -131,6 +140,9 @@ def build_profile(*, id: int, institution_id: int, country: str, center: str, ki
         tokens.update(found)
         if lexicon is not None:
             mentions.update(lexicon.mentioned(found, language))
+    for language, text in machine_texts:
+        for token in text_matching_tokens(text, language) if text else ():
+            tokens[token] += MACHINE_TEXT_WEIGHT
     topics = frozenset(str(topic) for topic in topics)
     weights = concept_weights(topics, mentions)
     if subjects:

@@ -9,7 +9,7 @@ worker's process and kept in step with the database through the change log of
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, object_session, selectinload
 
 from portal.database import utcnow
 from portal.listings.models import Listing, ListingStatus
+from portal.machine_translation.models import MachineTranslation
+from portal.machine_translation.services import current_translations
 from portal.matching.concepts import TopicLexicon
 from portal.matching.engine import Suggestion, on_publish, suggest
 from portal.matching.index import MatchIndex
@@ -34,16 +36,22 @@ STRONG_MATCH = 0.35
 
 
 def profile_of(listing: Listing, lexicon: TopicLexicon, thesaurus: Thesaurus | None = None,
-               subjects: dict[str, int] | None = None) -> ListingProfile:
-    """``subjects``: the listing's concepts as stored (read here when not given)."""
+               subjects: dict[str, int] | None = None,
+               machine: Sequence[MachineTranslation] | None = None) -> ListingProfile:
+    """``subjects``: the listing's concepts as stored; ``machine``: its current machine
+    translations, which weigh less than its own texts (both read here when not given)."""
     if subjects is None:
         subjects = listing_concept_keys(object_session(listing), [listing.id]).get(listing.id, {})
+    if machine is None:
+        machine = current_translations(object_session(listing), [listing]).get(listing.id, [])
     return build_profile(
         id=listing.id, institution_id=listing.institution_id, country=listing.institution.country,
         center=listing.center.slug, kind=listing.kind.value, direction=listing.direction.value,
         topics=[topic.slug for topic in listing.topics],
         texts=[(t.language, text) for t in listing.translations for text in (t.title, t.summary, t.description)
                if text],
+        machine_texts=[(row.language, text) for row in machine for text in (row.title, row.summary, row.description)
+                       if text],
         keywords=[(listing.keyword_languages.get(keyword) if listing.keyword_languages else None, keyword)
                   for keyword in listing.keywords],
         lexicon=lexicon,
@@ -72,8 +80,10 @@ def _public_profiles(session: Session, now: datetime, lexicon: TopicLexicon,
             subjects = listing_concept_keys(reader, chunk)
             batch = reader.scalars(select(Listing).where(Listing.id.in_(chunk)).options(
                 selectinload(Listing.translations), selectinload(Listing.topics),
-                selectinload(Listing.institution), selectinload(Listing.center)))
-            yield from (profile_of(listing, lexicon, thesaurus, subjects.get(listing.id, {})) for listing in batch)
+                selectinload(Listing.institution), selectinload(Listing.center))).all()
+            machine = current_translations(reader, batch)
+            yield from (profile_of(listing, lexicon, thesaurus, subjects.get(listing.id, {}),
+                                   machine.get(listing.id, [])) for listing in batch)
             reader.expunge_all()
 
 

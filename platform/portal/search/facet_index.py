@@ -6,8 +6,8 @@ counting a facet value is one ``bit_count()``. Slots are numbered newest first, 
 relevance tier the lowest slots are the newest listings, which is the tie-break the ranking
 asks for: score, then newest published, then highest id (never published last).
 
-A query term matches a listing's title or body through the database's text index (the caller
-passes those ids in), and its taxonomy when the term is in the label, in any of the eight
+A query term matches a listing's title, body or machine translations through the database's text
+index (the caller passes those ids in), and its taxonomy when the term is in the label, in any of the eight
 languages, of one of its topics or its center: the index keeps the labels' tokens and expands a
 matching label to its listings with one bitset, so a term naming a topic held by 10,000
 listings costs no lookup of 10,000 rows.
@@ -90,6 +90,8 @@ class Found:
     #: page listings found through the query's concepts only (no word of the query in their
     #: text), with those concepts
     via_subjects: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    #: page listings found only through their machine translations
+    via_machine: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -243,15 +245,16 @@ class FacetIndex:
 
     def search(self, params: SearchParams, *, now: float, terms: Sequence[TextMatches] | None = None,
                within: int | None = None, term_subjects: Sequence[Set[str]] | None = None) -> Found:
-        """``terms``: the query's terms with their title and body matches (None: no text
-        query); ``term_subjects``: per term, the concepts of the query that cover it (a listing
-        about one of them, or a narrower one, has the term). ``within`` narrows everything to a
-        bitset (a center's page, an alert's news)."""
+        """``terms``: the query's terms with their matches in the text fields (title, body,
+        machine text; None: no text query); ``term_subjects``: per term, the concepts of the
+        query that cover it (a listing about one of them, or a narrower one, has the term).
+        ``within`` narrows everything to a bitset (a center's page, an alert's news)."""
         base = self.visible(now) if within is None else self.visible(now) & within
         tiers: list[tuple[float, int]] | None = None
-        only_subjects = 0
+        only_subjects = only_machine = 0
         if terms is not None:
-            tiers, only_subjects = score_tiers(self, terms, base, term_subjects or [frozenset()] * len(terms))
+            scored = score_tiers(self, terms, base, term_subjects or [frozenset()] * len(terms))
+            tiers, only_subjects, only_machine = scored.tiers, scored.only_subjects, scored.only_machine
             base = 0
             for _score, bits in tiers:
                 base |= bits
@@ -287,8 +290,9 @@ class FacetIndex:
             for slot in page:
                 if only_subjects >> slot & 1:
                     via_subjects[self.ids[slot]] = tuple(sorted(self._subjects_meeting(slot, query_subjects)))
+        via_machine = frozenset(self.ids[slot] for slot in page if only_machine >> slot & 1)
         return Found(total=matching.bit_count(), facets=facets, page_ids=[self.ids[slot] for slot in page],
-                     via_subjects=via_subjects)
+                     via_subjects=via_subjects, via_machine=via_machine)
 
     def subject_bits(self, keys: Iterable[str]) -> int:
         """Slots of the listings about any of these concepts or a narrower one."""

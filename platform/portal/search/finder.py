@@ -35,6 +35,8 @@ class SearchOutcome:
     ignored_query: bool = False  # the query had nothing searchable (only punctuation, say)
     #: listings of the page found only through the query's concepts -> those concept keys
     via_subjects: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    #: listings of the page found only through their machine translations
+    via_machine: frozenset[int] = frozenset()
     query_subjects: tuple[str, ...] = ()  # the concepts the query was read as
 
 
@@ -54,7 +56,7 @@ def find_listings(session: Session, params: SearchParams, *, now: datetime | Non
                          term_subjects=term_subjects)
     return SearchOutcome(params=params, terms=[term.label for term in terms], total=found.total, facets=found.facets,
                          listings=_load_listings(session, found.page_ids, with_topics), ignored_query=bool(params.q) and not terms,
-                         via_subjects=found.via_subjects,
+                         via_subjects=found.via_subjects, via_machine=found.via_machine,
                          query_subjects=tuple(sorted(set().union(*term_subjects))) if term_subjects else ())
 
 

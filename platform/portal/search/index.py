@@ -6,12 +6,14 @@ FTS5 on SQLite and GIN-indexed tsvectors on PostgreSQL); the ranking is pure Pyt
 
 Every listing is indexed whatever its status: visibility (published, not expired) is checked
 against ``listings`` at query time, so withdrawal or expiry needs no reindexing, while any
-change of text, translations, keywords, topics or center does (``index_listing``).
+change of text, translations, keywords, topics or center does (``index_listing``), and so does
+a machine translation made, redone or gone (``machine_translation.services`` announces it as a
+change of its listing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,6 +28,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.database import utcnow
 from portal.listings.models import Listing, listing_topics
+from portal.machine_translation.models import MachineTranslation
+from portal.machine_translation.services import current_translations
 from portal.language.analyzer import join_tokens, texts_tokens
 from portal.search.models import (
     FTS_TABLE,
@@ -41,8 +45,10 @@ from portal.changes.log import note_changes
 # --- Building and storing documents -------------------------------------------------------
 
 
-def document_tokens(listing: Listing) -> dict[str, str]:
-    """Token columns for a listing: every language version and its keywords. Its topics' and
+def document_tokens(listing: Listing, machine: Iterable[MachineTranslation] = ()) -> dict[str, str]:
+    """Token columns for a listing: every language version and its keywords, and apart from
+    them its current machine translations (``machine``: made from the original as it is now,
+    into a language no person wrote), which rank below what people wrote. Its topics' and
     center's labels, in every language, are matched by the facet index instead (a label names
     thousands of listings; one bitset beats as many index rows), so that column stays empty."""
     versions = listing.translations
@@ -51,10 +57,12 @@ def document_tokens(listing: Listing) -> dict[str, str]:
     bodies += [(version.language, version.description) for version in versions]
     languages = listing.keyword_languages or {}
     bodies += [(languages.get(keyword), keyword) for keyword in listing.keywords or []]  # None: unknown
+    machine_texts = [(row.language, text) for row in machine for text in (row.title, row.summary, row.description)]
     return {
         TOKEN_COLUMNS["title"]: join_tokens(texts_tokens(titles)),
         TOKEN_COLUMNS["body"]: join_tokens(texts_tokens(bodies)),
         TOKEN_COLUMNS["taxonomy"]: "",
+        TOKEN_COLUMNS["machine"]: join_tokens(texts_tokens(machine_texts)),
     }
 
 
@@ -63,7 +71,7 @@ def index_listing(session: Session, listing: Listing) -> None:
     translations, keywords, topics or center. Writes only when the tokens changed."""
     if listing.id is None:
         session.flush()
-    values = document_tokens(listing)
+    values = document_tokens(listing, current_translations(session, [listing]).get(listing.id, ()))
     columns = [getattr(SearchDocument, name) for name in values]
     stored = session.execute(
         select(*columns).where(SearchDocument.listing_id == listing.id)).one_or_none()
@@ -117,8 +125,9 @@ def rebuild_index(session: Session, batch_size: int = 500) -> int:
         if not batch:
             return indexed
         now = utcnow()
+        machine = current_translations(session, batch)
         session.execute(insert(SearchDocument), [
-            {"listing_id": listing.id, **document_tokens(listing), "updated_at": now}
+            {"listing_id": listing.id, **document_tokens(listing, machine.get(listing.id, ())), "updated_at": now}
             for listing in batch])
         indexed += len(batch)
         last_id = batch[-1].id
@@ -133,9 +142,10 @@ def _listings_with_text() -> Select[tuple[Listing]]:
 
 
 def text_matches(session: Session, terms: Sequence[QueryTerm]) -> list[TextMatches]:
-    """Per query term, the documents (whatever their status) having it in the title and in the
-    body. Taxonomy labels are matched by the facet index, and visibility, AND and ranking are
-    decided there too (``search.facet_index``), the same way on both databases."""
+    """Per query term, the documents (whatever their status) having it in the title, in the
+    body and in the machine translations. Taxonomy labels are matched by the facet index, and
+    visibility, AND and ranking are decided there too (``search.facet_index``), the same way
+    on both databases."""
     if not terms:
         return []
     with _driver_cursor(session) as cursor:
@@ -166,7 +176,7 @@ def _driver_cursor(session: Session) -> Iterator[Any]:
 
 
 def _term_matches(cursor: Any, dialect: str, alternatives: Sequence[Alternative]) -> dict[str, set[int]]:
-    """The documents having the term in the title and in the body."""
+    """The documents having the term in each text field (title, body, machine text)."""
     matches: dict[str, set[int]] = {}
     for field in TEXT_FIELDS:
         if dialect == "sqlite":

@@ -1,5 +1,5 @@
 """The search documents: one row of index tokens per listing, and the names of the
-backend-specific index objects built beside it by migration 0003.
+backend-specific index objects built beside it by migrations 0003 and 0015.
 
 The portable part is this table. The index proper differs by database and is left out of
 the models: on SQLite an FTS5 table (``search_fts``, with its shadow tables) that triggers
@@ -22,10 +22,11 @@ FTS_TABLE = "search_fts"
 #: Model field -> column of search_documents holding its tokens (space-separated).
 TOKEN_COLUMNS: dict[str, str] = {
     "title": "title_tokens", "body": "body_tokens", "taxonomy": "taxonomy_tokens",
+    "machine": "machine_tokens",
 }
 #: Model field -> PostgreSQL tsvector column generated from the token column.
 TSVECTOR_COLUMNS: dict[str, str] = {
-    "title": "title_tsv", "body": "body_tsv", "taxonomy": "taxonomy_tsv",
+    "title": "title_tsv", "body": "body_tsv", "taxonomy": "taxonomy_tsv", "machine": "machine_tsv",
 }
 
 
@@ -43,6 +44,9 @@ class SearchDocument(Base):
     title_tokens: Mapped[str] = mapped_column(Text, default="")  # titles of every version
     body_tokens: Mapped[str] = mapped_column(Text, default="")  # summaries, descriptions, keywords
     taxonomy_tokens: Mapped[str] = mapped_column(Text, default="")  # topic and center labels
+    # The current machine translations' titles, summaries and descriptions (migration 0015):
+    # found like the rest, ranked below anything people wrote (``search.ranking``).
+    machine_tokens: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
