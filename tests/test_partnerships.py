@@ -430,3 +430,24 @@ def test_moderators_decide_projects_in_bulk_beside_listings(browser, client, db_
     assert pending.status == ListingStatus.PUBLISHED
     assert client.get(f"/en/projects/{first.id}").status_code == 200
     assert client.get(f"/en/projects/{second.id}").status_code == 404
+
+
+def test_statistics_count_published_projects_by_stage_and_country_pair(client, db_session, parties):
+    """Only published projects count; the portal's own results are told from the others."""
+    _published(db_session, parties, stage=Stage.RUNNING)
+    _published(db_session, parties, stage=Stage.COMPLETED)
+    _published(db_session, parties, stage=Stage.TALKS, status=ProjectStatus.SUBMITTED)  # not public: not counted
+    _published(db_session, parties, stage=Stage.TALKS, status=ProjectStatus.AWAITING_PARTNERS)
+    payload = client.get("/api/v1/statistics").json
+    stages = {(record["status"], record["measure"]): record["value"] for figure in payload["figures"]
+              if figure["key"] == "partnerships_by_stage" for record in figure["records"]}
+    assert stages[("running", "partnership_projects_portal")] == 1
+    assert stages[("completed", "partnership_projects_portal")] == 1
+    assert stages[("talks", "partnership_projects_portal")] == 0
+    assert sum(stages.values()) == 2
+    pairs = {(record["country"], record["partner_country"]): record["value"] for figure in payload["figures"]
+             if figure["key"] == "partnerships_by_country_pair" for record in figure["records"]}
+    assert pairs == {("CN", "KZ"): 2, ("KZ", "CN"): 2}
+    page = client.get("/ru/statistics/").get_data(as_text=True)
+    assert "Партнёрские проекты по этапам" in page
+    assert "Опубликованных партнёрских проектов: 2, из них найдено через платформу: 2" in page

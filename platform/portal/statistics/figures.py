@@ -446,3 +446,4 @@ register(Figure("time_to_first_interest", 50, _compute_first_interest, _present_
 register(Figure("subjects_in_demand", 60, _compute_subjects, _present_subjects, _records_subjects,
                 lambda: _("Subjects in demand and on offer")))
 # Figures of other features register in modules of this package imported here (see the package's docstring).
+from portal.statistics import partnerships  # noqa: E402,F401  (partnership projects by stage, country pairs)
