@@ -99,3 +99,20 @@ def test_accept_propose_confirm_approve_then_public(page, chromium, live_server,
     for institution_id in (owner_id, seeker_id):
         page.goto(f"{live_server}/en/institutions/{institution_id}")
         expect(page.locator("#projects-heading + ul .project-card h3")).to_have_text(title)
+
+    # ... and in the statistics, once the hourly figures are computed again (dropped here, as an
+    # hour passing would).
+    from sqlalchemy import delete, func, select
+
+    from portal.cache.models import CachedValue
+    from portal.partnerships.models import Project, ProjectStatus, Stage
+
+    live_db.execute(delete(CachedValue))
+    live_db.commit()
+    signed = live_db.scalar(select(func.count()).select_from(Project).where(
+        Project.status == ProjectStatus.PUBLISHED, Project.stage == Stage.AGREEMENT_SIGNED))
+    live_db.rollback()  # SQLite: end the read, so the server may write
+    page.goto(f"{live_server}/en/statistics/")
+    expect(page.get_by_role("img", name="Partnership projects by stage")).to_be_visible()
+    row = page.locator("table", has_text="Started outside the platform").locator("tr", has_text="Agreement signed")
+    expect(row.locator("td").last).to_have_text(str(signed))
