@@ -107,7 +107,8 @@ def scene(live_app, live_server):  # noqa: ANN001, ANN201
         "saved searches": "/{lang}/saved-searches/",
     }
     moderator_pages = {"moderation queue": "/{lang}/moderation/",
-                       "review": f"/{{lang}}/moderation/listings/{ids['queued']}"}
+                       "review": f"/{{lang}}/moderation/listings/{ids['queued']}",
+                       "moderation dashboard": "/{lang}/moderation/dashboard"}
     return {"readers": [(None, signed_out), (MEMBER, member_pages), (MODERATOR, moderator_pages)],
             "password": password, **ids}
 
