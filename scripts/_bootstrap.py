@@ -6,6 +6,7 @@ Uses only the standard library, so it works on a machine that has nothing but Py
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -72,3 +73,30 @@ def ensure_chromium() -> None:
     subprocess.run([apt, "update", "-qq"], check=True, env=quiet)
     subprocess.run([apt, "install", "-y", "-qq", "chromium"], check=True, env=quiet,
                    stdout=subprocess.DEVNULL)
+
+
+AXE_DIR = ROOT / "tests" / "browser" / "axe"  # its package.json pins axe-core; package-lock.json holds the hash
+AXE_SCRIPT = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def ensure_axe() -> None:
+    """Install axe-core from the npm registry for the accessibility tests when it is missing or
+    not the version pinned in tests/browser/axe/package.json (npm ci: the lock file's hash)."""
+    pinned = json.loads((AXE_DIR / "package.json").read_text())["dependencies"]["axe-core"]
+    installed = AXE_SCRIPT.parent / "package.json"
+    if AXE_SCRIPT.exists() and json.loads(installed.read_text()).get("version") == pinned:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        apt = shutil.which("apt-get")
+        if apt is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+            step("npm is missing: the accessibility tests will be skipped (apt-get install npm)")
+            return
+        step("installing npm from Debian's packages for the accessibility tests")
+        quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run([apt, "update", "-qq"], check=True, env=quiet)
+        subprocess.run([apt, "install", "-y", "-qq", "npm"], check=True, env=quiet, stdout=subprocess.DEVNULL)
+        npm = shutil.which("npm") or "npm"
+    step(f"installing axe-core {pinned} with npm for the accessibility tests")
+    subprocess.run([npm, "ci", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "--loglevel=error"],
+                   cwd=ROOT, check=True)

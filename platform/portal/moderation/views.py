@@ -8,9 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n.foreign import SLOT, with_text
 from portal.i18n.routing import current_language
 from portal.i18n.languages import FOCUS_COUNTRIES, LANGUAGES
-from portal.listings.models import Direction, Listing, ListingKind, ListingStatus
+from portal.listings.models import Direction, Listing, ListingKind, ListingStatus, ListingTranslation
 from portal.machine_translation.services import current_translations
 from portal.moderation.blueprint import bp, moderator_required
 from portal.moderation.forms import BulkDecisionForm, DecisionForm
@@ -129,15 +130,16 @@ def decide(listing_id: int):
     except NotAllowed:
         abort(403)
     notify_author(listing, outcome.event, is_edit=outcome.revision is not None)
-    flash(_("Decision recorded for “%(title)s”: %(action)s.", title=_decided_title(listing),
-            action=outcome.event.action.label), "success")
+    decided = _decided_content(listing)
+    sentence = _("Decision recorded for “%(title)s”: %(action)s.", title=SLOT, action=outcome.event.action.label)
+    flash(with_text(sentence, decided.title, decided.language), "success")
     return redirect(_next_item_url(listing.id))
 
 
-def _decided_title(listing: Listing) -> str:
-    """The decided listing's title as the moderator saw it: in the page's language if it has
-    a version in it, else in its original language."""
-    return listing.content_for(current_language()).title
+def _decided_content(listing: Listing) -> ListingTranslation:
+    """The decided listing's text as the moderator saw it: in the page's language if it has
+    a version in it, else in its original language (then its title is marked as such)."""
+    return listing.content_for(current_language())
 
 
 def _already_decided_message(conflict: AlreadyDecided) -> str:

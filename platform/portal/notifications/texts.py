@@ -6,7 +6,9 @@ from functools import partial
 
 from flask import url_for
 from flask_babel import get_locale, gettext, ngettext
+from markupsafe import Markup, escape
 
+from portal.i18n.foreign import SLOT, with_text
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
 
@@ -17,24 +19,39 @@ def _title(notification: Notification) -> str:
 
 
 def describe(notification: Notification) -> str:
+    """The sentence as plain text (emails)."""
+    return _sentence(notification, _title(notification))
+
+
+def describe_html(notification: Notification) -> Markup:
+    """The sentence for a page: the listing's title marked with its language when that is not
+    the page's (a Kazakh title on a Chinese page is read in Kazakh)."""
+    listing = notification.listing
+    if listing is None:
+        return escape(describe(notification))
+    content = listing.content_for(str(get_locale() or "en"))
+    return with_text(_sentence(notification, SLOT), content.title, content.language)
+
+
+def _sentence(notification: Notification, title: str) -> str:
     data, kind = notification.data or {}, notification.kind
     interest = notification.interest
     if kind == Kind.INTEREST_RECEIVED and interest:
         return gettext("%(institution)s expressed interest in “%(title)s”",
-                       institution=interest.institution.name, title=_title(notification))
+                       institution=interest.institution.name, title=title)
     if kind == Kind.INTEREST_ANSWERED and interest:
         if data.get("accepted"):
             return gettext("%(institution)s accepted your interest in “%(title)s”",
-                           institution=interest.listing.institution.name, title=_title(notification))
+                           institution=interest.listing.institution.name, title=title)
         return gettext("%(institution)s declined your interest in “%(title)s”",
-                       institution=interest.listing.institution.name, title=_title(notification))
+                       institution=interest.listing.institution.name, title=title)
     if kind == Kind.INTEREST_MESSAGE and interest:
-        return gettext("New message about “%(title)s”", title=_title(notification))
+        return gettext("New message about “%(title)s”", title=title)
     if kind == Kind.NEW_MATCHES:
         return ngettext("%(num)s new strong match for “%(title)s”", "%(num)s new strong matches for “%(title)s”",
-                        int(data.get("count", 1)), title=_title(notification))
+                        int(data.get("count", 1)), title=title)
     if kind == Kind.LISTING_STATUS:
-        return _listing_status(data, _title(notification))
+        return _listing_status(data, title)
     if kind == Kind.SAVED_SEARCH and notification.saved_search:
         return ngettext("%(num)s new listing for your saved search “%(name)s”",
                         "%(num)s new listings for your saved search “%(name)s”",

@@ -12,7 +12,7 @@ from portal.notifications import services
 from portal.notifications.delivery import recent
 from portal.notifications.forms import PreferencesForm
 from portal.notifications.models import Notification
-from portal.notifications.texts import describe, target
+from portal.notifications.texts import describe_html, target
 from portal.web.pagination import Page, page_number
 from portal.web.security import csrf_checked_by_form
 from portal.web.templating import frame_unavailable
@@ -28,7 +28,7 @@ def centre():
                               .where(Notification.user_id == current_user.id)) or 0
     page = Page.of(page_number(), PER_PAGE, total)
     items = recent(current_user.id, PER_PAGE, page.offset)
-    return render_template("notifications/centre.html", items=items, page=page, describe=describe,
+    return render_template("notifications/centre.html", items=items, page=page, describe=describe_html,
                            unread=services.unread_count(db.session, current_user.id))
 
 

@@ -7,7 +7,7 @@
   var wide = window.matchMedia("(min-width: 801px)");
   var syncDisclosures = function () {
     document.querySelectorAll("[data-site-menu], [data-filters]").forEach(function (disclosure) {
-      disclosure.open = wide.matches;
+      if (disclosure.open !== wide.matches) disclosure.open = wide.matches;  // no needless relayout
     });
   };
   syncDisclosures();
