@@ -88,8 +88,12 @@ def scene(live_app, live_server):  # noqa: ANN001, ANN201
             select(Listing).where(Listing.status == ListingStatus.SUBMITTED).order_by(Listing.id))
             if listing.center_id in moderated)
         center = db.session.scalars(select(Center).order_by(Center.id)).first()
+        from portal.partnerships.models import Project, ProjectStatus
+
+        project = db.session.scalars(select(Project).where(Project.status == ProjectStatus.PUBLISHED)
+                                     .order_by(Project.id)).first()
         db.session.commit()
-        ids = {"kazakh": kazakh.id, "chinese": chinese.id, "interest": interest.id, "queued": queued.id,
+        ids = {"project": project.id, "kazakh": kazakh.id, "chinese": chinese.id, "interest": interest.id, "queued": queued.id,
                "institution": kazakh.institution_id, "center": center.slug, "kazakh_title": kazakh.original.title}
         password = loader.DEMO_PASSWORD
     signed_out = {
@@ -98,13 +102,15 @@ def scene(live_app, live_server):  # noqa: ANN001, ANN201
         "institutions": "/{lang}/institutions/", "center": f"/{{lang}}/centers/{ids['center']}",
         "sign-in": "/{lang}/account/login", "register": "/{lang}/account/register",
         "page not found": "/{lang}/listings/2147483647",
+        "statistics": "/{lang}/statistics/", "center statistics": f"/{{lang}}/statistics/{ids['center']}/",
+        "projects": "/{lang}/projects/", "project": f"/{{lang}}/projects/{ids['project']}",
     }
     member_pages = {
         "account": "/{lang}/account/settings", "post a listing": "/{lang}/listings/new",
         "my listings": "/{lang}/listings/mine", "my institution": "/{lang}/institutions/mine",
         "listing (member)": f"/{{lang}}/listings/{ids['chinese']}", "interests": "/{lang}/interests/",
         "interest": f"/{{lang}}/interests/{ids['interest']}", "notifications": "/{lang}/notifications/",
-        "saved searches": "/{lang}/saved-searches/",
+        "saved searches": "/{lang}/saved-searches/", "my projects": "/{lang}/projects/mine",
     }
     moderator_pages = {"moderation queue": "/{lang}/moderation/",
                        "review": f"/{{lang}}/moderation/listings/{ids['queued']}",

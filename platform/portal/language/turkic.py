@@ -40,8 +40,8 @@ _ENDINGS = sorted({
     "dan", "den", "don", "tan", "ten", "ton", "nan", "nen", "non", "ndan", "nden",
     # instrumental
     "men", "ben", "pen", "menen", "benen", "penen",
-    # possessive (3rd person and others)
-    "sy", "si", "su", "ym", "im", "um", "yz", "iz", "ymyz", "imiz", "yngyz", "ingiz",
+    # possessive (3rd person and others), and a 3rd-person possessive's accusative (жүйесін)
+    "sy", "si", "su", "ym", "im", "um", "yz", "iz", "ymyz", "imiz", "yngyz", "ingiz", "syn", "sin", "sun",
     # single vowels (dative, accusative, possessive, Tajik ezafe): only on long words
     "a", "e", "y", "i", "u",
 }, key=len, reverse=True)

@@ -57,7 +57,7 @@ Unit = tuple[str, ...]  # the keys of one word or character of a text
 
 #: How many letters longer (Turkic: endings stack) or shorter a text's word may be than the
 #: label's word it matches by stem.
-MAX_LONGER = {"t": 5, "e": 4, "r": 4}
+MAX_LONGER = {"t": 7, "e": 4, "r": 4}  # Turkic: plural + possessive + case (-ларының) is 7
 MAX_SHORTER = 3
 
 
