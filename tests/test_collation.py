@@ -32,8 +32,9 @@ def test_china_and_central_asia_come_first_in_each_languages_order():
 
 
 def test_kazakh_letters_sort_after_their_base_letters():
+    # The Kazakh alphabet's order: … У Ұ Ү …
     assert collated(["Қытай", "Кения", "Лаос", "Ұлыбритания", "Уганда", "Үндістан"], "kk") == [
-        "Кения", "Қытай", "Лаос", "Уганда", "Үндістан", "Ұлыбритания"]
+        "Кения", "Қытай", "Лаос", "Уганда", "Ұлыбритания", "Үндістан"]
     names = _names("kk")
     # Әзірбайжан among the А names (before Б), not after Я as in code point order.
     assert names.index("Аустрия") < names.index("Әзірбайжан") < names.index("Багам аралдары")
@@ -47,8 +48,11 @@ def test_turkmen_and_uzbek_latin_letters_sort_with_their_base_letters():
     # Uzbek: Q between P and R, X after V, and the ʻ of oʻ/gʻ does not throw a name out of its letter.
     assert collated(["Xitoy", "Qozogʻiston", "Rossiya", "Portugaliya", "Yaponiya", "Vetnam", "Qirgʻiziston"], "uz") == [
         "Portugaliya", "Qirgʻiziston", "Qozogʻiston", "Rossiya", "Vetnam", "Xitoy", "Yaponiya"]
+    # The Uzbek alphabet ends … X Y Z Oʻ Gʻ Sh Ch: Oʻzbekiston and Shveytsariya come after Zambiya.
+    assert collated(["Shveytsariya", "Oʻzbekiston", "Ozarbayjon", "Zambiya", "Chili", "Sudan"], "uz") == [
+        "Ozarbayjon", "Sudan", "Zambiya", "Oʻzbekiston", "Shveytsariya", "Chili"]
     focus = [country_name(code, "uz") for code in collated_countries(FOCUS_COUNTRIES, "uz")]
-    assert focus[:3] == ["Oʻzbekiston", "Qirgʻiziston", "Qozogʻiston"]
+    assert focus == ["Qirgʻiziston", "Qozogʻiston", "Tojikiston", "Turkmaniston", "Xitoy", "Oʻzbekiston"]
 
 
 def test_chinese_sorts_by_pinyin_syllable_by_syllable():
@@ -62,3 +66,20 @@ def test_chinese_sorts_by_pinyin_syllable_by_syllable():
 def test_different_names_never_compare_equal_and_the_key_is_cached():
     assert collated(["Ёж", "ёж", "Еж", "еж"], "ru") == ["еж", "Еж", "ёж", "Ёж"]
     assert sort_key("Қытай", "kk") is sort_key("Қытай", "kk")
+
+
+def test_without_icu_the_default_unicode_order_and_pinyin_still_sort_by_letter(monkeypatch):
+    """Where no ICU wheel exists (ARM, macOS), pyuca's DUCET and pypinyin sort instead."""
+    from portal.i18n import collation
+
+    monkeypatch.setattr(collation, "USE_ICU", False)
+    collation.sort_key.cache_clear()
+    try:
+        assert collated(["ель", "ёж", "еда", "Яблоко", "абрикос", "Ёлка"], "ru") == [
+            "абрикос", "еда", "ёж", "Ёлка", "ель", "Яблоко"]
+        assert collated(["Қытай", "Кения", "Лаос", "Уганда"], "kk") == ["Кения", "Қытай", "Лаос", "Уганда"]
+        assert collated(["中国", "阿富汗", "西安", "先", "巴西"], "zh") == ["阿富汗", "巴西", "西安", "先", "中国"]
+        assert collated(["Xitoy", "Qozogʻiston", "Rossiya", "Portugaliya"], "uz") == [
+            "Portugaliya", "Qozogʻiston", "Rossiya", "Xitoy"]
+    finally:
+        collation.sort_key.cache_clear()

@@ -1,26 +1,18 @@
-"""Sorting names as a reader of each language expects: the Unicode Collation Algorithm. No Flask here.
+"""Sorting names as a reader of each language expects. No Flask here.
 
 The order comes from libraries, not hand-written tables:
 
-* every language: the Unicode Collation Algorithm with its default table (DUCET), through
-  ``pyuca`` (pure Python, so a fresh machine with only Python installs it; PyICU would need the
-  ICU C library and a compiler, and publishes no wheels). DUCET puts Cyrillic ё with е, gives
-  Kazakh, Kyrgyz and Tajik ә ғ қ ң ө ұ ү һ ҳ ҷ their own place right after their base letter, and
-  sorts Latin ç ş ž ň ä ö ü with c s z n a o u; case and accents decide only between otherwise
-  equal names;
-* Chinese: CLDR's default Chinese order is pinyin, which DUCET does not know (it orders Han
-  characters by code point, i.e. radical and stroke count). ``pypinyin`` gives each character
-  its most common reading with its tone (中 → zhong1), and those readings are collated like Latin
-  text. Like CLDR's pinyin tailoring it reads character by character (no phrase dictionary,
-  which would add 45 MB to every process), so 中国 sorts under zhong1 guo2.
-
-What DUCET cannot do is a language's own tailoring where it differs from the default. Measured
-on the 256 CLDR country names per language against ICU 72's tailored collators: en, ru, ky and
-tg come out identical; zh differs in 8 of 32,640 pairs (ties between names of the same reading),
-kk in 15 (ICU puts і after ы), tk in 22 (ICU puts ä ö ü ş ý after the whole plain letter), and
-uz in 1,432, because Uzbek's alphabet puts oʻ gʻ sh ch after z: here Shveytsariya stays among
-the S names and Oʻzbekiston among the O names, where a reader who does not know that rule also
-looks for them.
+* ICU's collators, through PyICU as the ``pyicu-wheels`` build (ICU 77 inside the wheel, so a
+  fresh machine with only Python installs it; plain PyICU needs the ICU C library and a
+  compiler). ICU applies CLDR's tailoring of every portal language: Uzbek's alphabet with oʻ gʻ
+  sh ch after z, Kazakh і after ы, Turkmen ä ö ü ş ý after their plain letters, Chinese in pinyin.
+  It publishes wheels for Linux x86_64 and Windows;
+* elsewhere (ARM, macOS), the Unicode Collation Algorithm with its default table (DUCET)
+  through pure-Python ``pyuca``, and ``pypinyin`` for Chinese: each character's most common
+  reading with its tone (中 → zhong1), collated like Latin text, character by character as
+  CLDR's pinyin order reads. Measured on the 256 CLDR country names per language against ICU:
+  en, ru, ky and tg come out identical; zh differs in 8 of 32,640 pairs, kk in 15, tk in 22 and
+  uz in 1,432 (DUCET knows no Uzbek alphabet order).
 """
 
 from __future__ import annotations
@@ -63,8 +55,35 @@ def _pinyin() -> Callable[[str], list[str]]:
     return readings
 
 
+def _icu_available() -> bool:
+    try:
+        import icu  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+#: ICU when its wheel is installed (Linux x86_64, Windows), else pyuca and pypinyin.
+USE_ICU = _icu_available()
+
+
+@lru_cache(maxsize=16)
+def _icu_collator(language: str):  # noqa: ANN202 - PyICU has no type hints
+    """The language's CLDR-tailored collator; ICU's collators are safe to share between threads
+    for comparing and sort keys once made."""
+    import icu
+
+    return icu.Collator.createInstance(icu.Locale(language))
+
+
 def load() -> None:
     """Read the tables now (half a second), so that no visitor's first sorted list waits for them."""
+    if USE_ICU:
+        from portal.i18n.languages import LANGUAGES
+
+        for language in LANGUAGES:
+            _icu_collator(language)
+        return
     _uca()
     _pinyin()
 
@@ -84,6 +103,14 @@ def _pinyin_text(text: str) -> str:
 @lru_cache(maxsize=8192)
 def sort_key(text: str, language: str) -> tuple:
     """The key that sorts ``text`` for a reader of ``language`` (a portal language code)."""
+    language = language.split("-")[0].split("_")[0]
+    if USE_ICU:
+        # The text itself breaks ties, so that different names never compare equal.
+        return (bytes(_icu_collator(language).getSortKey(text)), text)
+    return _uca_sort_key(text, language)
+
+
+def _uca_sort_key(text: str, language: str) -> tuple:
     collator = _uca()
     primary = _pinyin_text(text) if language.split("-")[0].split("_")[0] == "zh" else text
     # The text itself breaks ties, so that different names never compare equal.
