@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import sys
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from operator import itemgetter
@@ -78,13 +78,61 @@ class MatchIndex:
         self._tombstones = 0
         # One object for each distinct small set (topics, countries, languages) of the profiles.
         self._shared_sets: dict[frozenset[str], frozenset[str]] = {}
-        profiles = list(profiles)
+        self._build(profiles)
+
+    def _build(self, profiles: Iterable[ListingProfile]) -> None:
+        """Index ``profiles`` in two steps, taking them one at a time: the first counts document
+        frequencies and keeps each profile's tokens as compact arrays (token numbers and counts)
+        before dropping them, the second computes every signature with the final idf. A
+        profile's token dict costs ~40 times its arrays: 100,000 of them held at once took a
+        gigabyte."""
+        frequencies = self._frequencies
+        numbers: defaultdict[str, int] = defaultdict()  # token -> its number, in order of appearance
+        numbers.default_factory = numbers.__len__
+        token_numbers, counts = array("I"), array("B")  # every profile's tokens, one after the other
+        ends = array("Q")  # where each profile's tokens end in them
+        large: dict[int, int] = {}  # position -> count, for counts over 255
+        first = len(self._profiles)
         for profile in profiles:
-            self._count(profile)
+            tokens = profile.tokens
+            frequencies.update(iter(tokens))  # an iterator: counted in C
+            token_numbers.extend(map(numbers.__getitem__, tokens))
+            values = tokens.values()
+            if max(values, default=0) > 255:
+                for position, count in enumerate(values, start=len(counts)):
+                    if count > 255:
+                        large[position] = count
+                counts.extend(min(count, 255) for count in values)
+            else:
+                counts.extend(values)
+            ends.append(len(counts))
+            self._counted += 1
+            self._place(profile)
+        strings = list(numbers)  # token number -> token (the very strings frequencies holds)
+        del numbers
         total = self._counted
-        idfs = {token: idf(frequency, total) for token, frequency in self._frequencies.items()}
-        for profile in profiles:
-            self._insert(profile, idfs)
+        idfs = array("d", [idf(frequencies[token], total) for token in strings])
+        tf = [_tf(count) for count in range(256)]
+        size, postings, start = self.signature_size, self._postings, 0
+        for slot, end in enumerate(ends, start=first):
+            weighted = [(number, tf[count] * idfs[number])
+                        for number, count in zip(token_numbers[start:end], counts[start:end])]
+            if large:
+                for position in range(start, end):
+                    if position in large:
+                        weighted[position - start] = (token_numbers[position],
+                                                      _tf(large[position]) * idfs[token_numbers[position]])
+            start = end
+            weighted.sort(key=itemgetter(1), reverse=True)  # stable: the profile's order among equals
+            del weighted[size:]
+            norm = math.sqrt(sum(weight * weight for _, weight in weighted)) or 1.0
+            for number, weight in weighted:
+                token = strings[number]
+                entry = postings.get(token)
+                if entry is None:
+                    entry = postings[token] = (array("I"), array("f"))
+                entry[0].append(slot)
+                entry[1].append(weight / norm)
 
     # --- Reading ---------------------------------------------------------------------------
 
@@ -201,15 +249,20 @@ class MatchIndex:
         self._frequencies.update(iter(profile.tokens))  # an iterator: counted in C
         self._counted += 1
 
-    def _insert(self, profile: ListingProfile, idfs: Mapping[str, float] | None = None) -> None:
+    def _insert(self, profile: ListingProfile) -> None:
         slot = len(self._profiles)
         postings = self._postings
-        for token, weight in self.signature(profile.tokens, idfs=idfs):
+        for token, weight in self.signature(profile.tokens):
             entry = postings.get(token)
             if entry is None:
                 entry = postings[sys.intern(token)] = (array("I"), array("f"))
             entry[0].append(slot)
             entry[1].append(weight)
+        self._place(profile)
+
+    def _place(self, profile: ListingProfile) -> None:
+        """The profile's slot, its concepts' postings, and the profile itself without its tokens."""
+        slot = len(self._profiles)
         concepts = self._concepts
         for topic, weight in normalised(profile.concepts):
             entry = concepts.get((topic, profile.kind, profile.direction))

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from portal.matching.concepts import TopicLexicon, concept_weights
-from portal.matching.text import text_matching_tokens
+from portal.matching.text import ordered_matching_tokens
 from portal.thesaurus.concepts import Thesaurus
 
 #: Prefix of thesaurus concepts among the profile's concepts (topic slugs have none).
@@ -127,7 +127,7 @@ def build_profile(*, id: int, institution_id: int, country: str, center: str, ki
     for language, text in [*texts, *keyed]:
         if not text:
             continue
-        found = text_matching_tokens(text, language)
+        found = ordered_matching_tokens(text, language).keys()
         tokens.update(found)
         if lexicon is not None:
             mentions.update(lexicon.mentioned(found, language))
@@ -139,7 +139,7 @@ def build_profile(*, id: int, institution_id: int, country: str, center: str, ki
     return ListingProfile(
         id=id, institution_id=institution_id, country=country.upper(), center=str(center),
         kind=str(kind), direction=str(direction), topics=topics,
-        tokens=MappingProxyType({sys.intern(token): count for token, count in tokens.items()}),
+        tokens=MappingProxyType(dict(tokens)),  # in the order the texts first have them
         concepts=MappingProxyType(weights),
         subjects=frozenset(subjects or ()),
         target_countries=frozenset(code.upper() for code in target_countries),
