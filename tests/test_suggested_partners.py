@@ -140,3 +140,31 @@ def test_no_web_request_builds_the_matching_index(app, browser, db_session, make
     assert (builds, uses) == ([], [])
     matching_worker()
     assert db_session.scalars(select(ListingMatch).where(ListingMatch.partner_id == request.id)).all() == []
+
+
+def test_the_workers_build_reads_each_listing_as_a_publication_does(app, db_session):
+    """The worker's build reads plain rows in batches, not ORM objects; the profiles are those a
+    publication builds from the listing itself (same tokens in the same order, same concepts),
+    so a listing's suggestions do not depend on which path indexed it."""
+    from portal.database import utcnow
+    from portal.matching import store
+    from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, current_thesaurus, load_file
+    from seed.loader import load_seed
+
+    load_file(db_session, SHIPPED_THESAURUS)
+    load_seed(db_session, app)
+    annotate_all(db_session)
+    db_session.commit()
+    lexicon, thesaurus, now = store._lexicon(db_session), current_thesaurus(db_session), utcnow()
+    public = db_session.scalars(select(Listing).where(Listing.status == ListingStatus.PUBLISHED,
+                                                      Listing.expires_at > now).order_by(Listing.id)).all()
+    streamed = list(store._public_profiles(db_session, now, lexicon))
+    assert [profile.id for profile in streamed] == [listing.id for listing in public] and len(public) >= 10
+    for profile, listing in zip(streamed, public):
+        single = store.profile_of(listing, lexicon, thesaurus)
+        assert profile == single and list(profile.tokens) == list(single.tokens)
+    assert any(profile.subjects for profile in streamed) and any(profile.concepts for profile in streamed)
+
+    hidden = db_session.scalar(select(Listing.id).where(Listing.status != ListingStatus.PUBLISHED))
+    wanted = [public[3].id, public[0].id, *([hidden] if hidden else [])]
+    assert [profile.id for profile in store._public_profiles(db_session, now, lexicon, wanted)] == sorted(wanted[:2])
