@@ -72,7 +72,7 @@ def _mixed_tokens(word: str, language: str | None) -> list[str]:
     return tokens
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=200_000)
 def _word_tokens(word: str, language: str | None) -> tuple[str, ...]:
     # Cached: listing after listing repeats the same words (a rebuild of the matching index
     # analyses every public listing's texts).
