@@ -168,3 +168,26 @@ def test_the_workers_build_reads_each_listing_as_a_publication_does(app, db_sess
     hidden = db_session.scalar(select(Listing.id).where(Listing.status != ListingStatus.PUBLISHED))
     wanted = [public[3].id, public[0].id, *([hidden] if hidden else [])]
     assert [profile.id for profile in store._public_profiles(db_session, now, lexicon, wanted)] == sorted(wanted[:2])
+
+
+def test_the_full_recomputation_gives_the_partners_a_publication_gives(app, db_session):
+    """``refresh_all`` (the worker's first pass, nightly, after an import) scores each listing
+    with its texts, as a publication does: it used to query the index with the stored profiles,
+    which have no tokens, so text similarity never counted there."""
+    from portal.matching import store
+    from portal.matching.engine import suggest
+    from portal.subjects.services import current_thesaurus
+
+    _seeded(app, db_session)
+    index, lexicon = store._indexes.get(db_session), store._lexicon(db_session)
+    thesaurus = current_thesaurus(db_session)
+    public = db_session.scalars(select(Listing).where(Listing.status == ListingStatus.PUBLISHED)).all()
+    texts_counted = 0
+    for listing in public:
+        expected = suggest(store.profile_of(listing, lexicon, thesaurus), index, store.LIMIT)
+        stored = db_session.scalars(select(ListingMatch).where(ListingMatch.listing_id == listing.id)
+                                    .order_by(ListingMatch.rank)).all()
+        assert [(match.partner_id, round(match.score, 6)) for match in stored] == [
+            (suggestion.listing_id, suggestion.score) for suggestion in expected]
+        texts_counted += sum(1 for match in stored for reason in match.reasons if reason["code"] == "similar_text")
+    assert texts_counted > 0

@@ -171,8 +171,11 @@ def refresh_all(session: Session, now: datetime | None = None) -> int:
     index = MatchIndex(_public_profiles(session, now, lexicon))
     _indexes.put(session, index)
     session.execute(delete(ListingMatch))
-    for profile in list(index):
-        _replace(session, profile.id, suggest(profile, index, LIMIT, now=now))
+    # The profiles again, with their tokens (the index keeps none), one batch at a time: a
+    # listing's partners are those a publication gives it, text similarity included.
+    for profile in _public_profiles(session, now, lexicon):
+        if profile.id in index:
+            _replace(session, profile.id, suggest(profile, index, LIMIT, now=now))
     return len(index)
 
 
