@@ -140,3 +140,54 @@ def test_no_web_request_builds_the_matching_index(app, browser, db_session, make
     assert (builds, uses) == ([], [])
     matching_worker()
     assert db_session.scalars(select(ListingMatch).where(ListingMatch.partner_id == request.id)).all() == []
+
+
+def test_the_workers_build_reads_each_listing_as_a_publication_does(app, db_session):
+    """The worker's build reads plain rows in batches, not ORM objects; the profiles are those a
+    publication builds from the listing itself (same tokens in the same order, same concepts),
+    so a listing's suggestions do not depend on which path indexed it."""
+    from portal.database import utcnow
+    from portal.matching import store
+    from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, current_thesaurus, load_file
+    from seed.loader import load_seed
+
+    load_file(db_session, SHIPPED_THESAURUS)
+    load_seed(db_session, app)
+    annotate_all(db_session)
+    db_session.commit()
+    lexicon, thesaurus, now = store._lexicon(db_session), current_thesaurus(db_session), utcnow()
+    public = db_session.scalars(select(Listing).where(Listing.status == ListingStatus.PUBLISHED,
+                                                      Listing.expires_at > now).order_by(Listing.id)).all()
+    streamed = list(store._public_profiles(db_session, now, lexicon))
+    assert [profile.id for profile in streamed] == [listing.id for listing in public] and len(public) >= 10
+    for profile, listing in zip(streamed, public):
+        single = store.profile_of(listing, lexicon, thesaurus)
+        assert profile == single and list(profile.tokens) == list(single.tokens)
+    assert any(profile.subjects for profile in streamed) and any(profile.concepts for profile in streamed)
+
+    hidden = db_session.scalar(select(Listing.id).where(Listing.status != ListingStatus.PUBLISHED))
+    wanted = [public[3].id, public[0].id, *([hidden] if hidden else [])]
+    assert [profile.id for profile in store._public_profiles(db_session, now, lexicon, wanted)] == sorted(wanted[:2])
+
+
+def test_the_full_recomputation_gives_the_partners_a_publication_gives(app, db_session):
+    """``refresh_all`` (the worker's first pass, nightly, after an import) scores each listing
+    with its texts, as a publication does: it used to query the index with the stored profiles,
+    which have no tokens, so text similarity never counted there."""
+    from portal.matching import store
+    from portal.matching.engine import suggest
+    from portal.subjects.services import current_thesaurus
+
+    _seeded(app, db_session)
+    index, lexicon = store._indexes.get(db_session), store._lexicon(db_session)
+    thesaurus = current_thesaurus(db_session)
+    public = db_session.scalars(select(Listing).where(Listing.status == ListingStatus.PUBLISHED)).all()
+    texts_counted = 0
+    for listing in public:
+        expected = suggest(store.profile_of(listing, lexicon, thesaurus), index, store.LIMIT)
+        stored = db_session.scalars(select(ListingMatch).where(ListingMatch.listing_id == listing.id)
+                                    .order_by(ListingMatch.rank)).all()
+        assert [(match.partner_id, round(match.score, 6)) for match in stored] == [
+            (suggestion.listing_id, suggestion.score) for suggestion in expected]
+        texts_counted += sum(1 for match in stored for reason in match.reasons if reason["code"] == "similar_text")
+    assert texts_counted > 0

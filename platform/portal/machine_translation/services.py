@@ -60,7 +60,12 @@ def enabled_languages(config: Mapping[str, object]) -> list[str]:
 
 
 def source_hash(original: ListingTranslation) -> str:
-    text = "\x1f".join((original.language, original.title, original.summary, original.description or ""))
+    return text_hash(original.language, original.title, original.summary, original.description)
+
+
+def text_hash(language: str, title: str, summary: str, description: str | None) -> str:
+    """What a machine translation records of the original it was made from (``source_hash``)."""
+    text = "\x1f".join((language, title, summary, description or ""))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

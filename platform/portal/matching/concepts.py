@@ -67,6 +67,16 @@ class TopicLexicon:
             self._phrases[language] = [
                 _Phrase.of(slug, {token: 1.0 / len(topics_having[token]) for token in tokens})
                 for slug, tokens in found]
+        # language -> token -> the phrases having it: a text is checked against the few phrases
+        # sharing one of its tokens, not against every phrase of its language.
+        self._by_token: dict[str, dict[str, tuple[int, ...]]] = {}  # phrases by their position
+        for language, language_phrases in self._phrases.items():
+            having: dict[str, list[int]] = defaultdict(list)
+            for position, phrase in enumerate(language_phrases):
+                for token in phrase.weights:
+                    having[token].append(position)
+            self._by_token[language] = {token: tuple(found) for token, found in having.items()}
+        self._vocabulary = {language: frozenset(by_token) for language, by_token in self._by_token.items()}
 
     @property
     def languages(self) -> frozenset[str]:
@@ -75,9 +85,15 @@ class TopicLexicon:
     def mentioned(self, tokens: Iterable[str], language: str | None) -> set[str]:
         """Topics a text (its matching tokens, in ``language``) mentions."""
         present = tokens if isinstance(tokens, Set) else set(tokens)
-        languages = self._phrases if language is None else (language,)
-        return {phrase.topic for name in languages for phrase in self._phrases.get(name, ())
-                if phrase.is_in(present)}
+        topics: set[str] = set()
+        for name in self._phrases if language is None else (language,):
+            vocabulary = self._vocabulary.get(name)
+            if not vocabulary:
+                continue
+            by_token, phrases = self._by_token[name], self._phrases[name]
+            candidates = {position for token in vocabulary.intersection(present) for position in by_token[token]}
+            topics.update(phrases[position].topic for position in candidates if phrases[position].is_in(present))
+        return topics
 
 
 def _phrases(name: str, language: str) -> list[frozenset[str]]:

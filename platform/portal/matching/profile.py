@@ -22,7 +22,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from portal.matching.concepts import TopicLexicon, concept_weights
-from portal.matching.text import text_matching_tokens
+from portal.matching.text import ordered_matching_tokens
 from portal.thesaurus.concepts import Thesaurus
 
 #: Prefix of thesaurus concepts among the profile's concepts (topic slugs have none).
@@ -136,12 +136,12 @@ def build_profile(*, id: int, institution_id: int, country: str, center: str, ki
     for language, text in [*texts, *keyed]:
         if not text:
             continue
-        found = text_matching_tokens(text, language)
+        found = ordered_matching_tokens(text, language).keys()
         tokens.update(found)
         if lexicon is not None:
             mentions.update(lexicon.mentioned(found, language))
     for language, text in machine_texts:
-        for token in text_matching_tokens(text, language) if text else ():
+        for token in ordered_matching_tokens(text, language) if text else ():
             tokens[token] += MACHINE_TEXT_WEIGHT
     topics = frozenset(str(topic) for topic in topics)
     weights = concept_weights(topics, mentions)
@@ -151,7 +151,7 @@ def build_profile(*, id: int, institution_id: int, country: str, center: str, ki
     return ListingProfile(
         id=id, institution_id=institution_id, country=country.upper(), center=str(center),
         kind=str(kind), direction=str(direction), topics=topics,
-        tokens=MappingProxyType({sys.intern(token): count for token, count in tokens.items()}),
+        tokens=MappingProxyType(dict(tokens)),  # in the order the texts first have them
         concepts=MappingProxyType(weights),
         subjects=frozenset(subjects or ()),
         target_countries=frozenset(code.upper() for code in target_countries),

@@ -16,9 +16,10 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from portal.database import utcnow
-from portal.listings.models import Listing, ListingStatus
+from portal.institutions.models import Institution
+from portal.listings.models import Listing, ListingStatus, ListingTranslation, listing_topics
 from portal.machine_translation.models import MachineTranslation
-from portal.machine_translation.services import current_translations
+from portal.machine_translation.services import current_translations, text_hash
 from portal.matching.concepts import TopicLexicon
 from portal.matching.engine import Suggestion, on_publish, suggest
 from portal.matching.index import MatchIndex
@@ -27,7 +28,7 @@ from portal.matching.profile import ListingProfile, build_profile
 from portal.changes.following import FollowingIndexes
 from portal.subjects.services import current_thesaurus, listing_concept_keys
 from portal.thesaurus.concepts import Thesaurus
-from portal.taxonomy.models import Topic
+from portal.taxonomy.models import Center, Topic
 
 LIMIT = 10
 # A suggestion this good is worth telling the listing's institution about (about the best
@@ -66,25 +67,71 @@ BATCH = 1000
 
 def _public_profiles(session: Session, now: datetime, lexicon: TopicLexicon,
                      ids: list[int] | None = None) -> Iterator[ListingProfile]:
-    """Profiles of the public listings (all, or among ``ids``), read in batches by a session of
-    their own on the same connection, so that the ORM objects of 100,000 listings never sit
-    in memory together (1.7 GB at once, measured; the profiles alone take a few hundred MB)."""
-    public = select(Listing.id).where(Listing.status == ListingStatus.PUBLISHED, Listing.expires_at > now)
-    if ids is not None:
-        public = public.where(Listing.id.in_(ids))
-    wanted = list(session.scalars(public.order_by(Listing.id)))
+    """Profiles of the public listings (all, or among ``ids``), by increasing id, read as plain
+    rows (no ORM objects) ``BATCH`` listings at a time: one query for the listings, one for their
+    texts, one for their topics and one for their subjects per batch. Each profile is the one
+    ``profile_of`` gives for the listing."""
+    public = (select(Listing.id, Listing.institution_id, Institution.country, Center.slug, Listing.kind,
+                     Listing.direction, Listing.keywords, Listing.keyword_languages, Listing.target_countries,
+                     Listing.working_languages, Listing.trl, Listing.starts_on, Listing.ends_on,
+                     Listing.published_at, Listing.expires_at, Listing.original_language)
+              .join(Institution, Institution.id == Listing.institution_id).join(Center, Center.id == Listing.center_id)
+              .where(Listing.status == ListingStatus.PUBLISHED, Listing.expires_at > now)
+              .order_by(Listing.id).limit(BATCH))
     thesaurus = current_thesaurus(session)
-    with Session(bind=session.connection()) as reader:
-        for start in range(0, len(wanted), BATCH):
-            chunk = wanted[start:start + BATCH]
-            subjects = listing_concept_keys(reader, chunk)
-            batch = reader.scalars(select(Listing).where(Listing.id.in_(chunk)).options(
-                selectinload(Listing.translations), selectinload(Listing.topics),
-                selectinload(Listing.institution), selectinload(Listing.center))).all()
-            machine = current_translations(reader, batch)
-            yield from (profile_of(listing, lexicon, thesaurus, subjects.get(listing.id, {}),
-                                   machine.get(listing.id, [])) for listing in batch)
-            reader.expunge_all()
+    wanted = None if ids is None else sorted(set(ids))
+    last = 0
+    while True:
+        if wanted is None:
+            rows = session.execute(public.where(Listing.id > last)).all()
+        else:
+            chunk, wanted = wanted[:BATCH], wanted[BATCH:]
+            rows = session.execute(public.where(Listing.id.in_(chunk))).all() if chunk else []
+        if not rows:
+            if wanted:
+                continue
+            return
+        last = rows[-1][0]
+        chunk_ids = [row[0] for row in rows]
+        original_languages = {row[0]: row[-1] for row in rows}
+        texts: dict[int, list[tuple[str, str]]] = {}
+        languages: dict[int, list[str]] = {}
+        originals: dict[int, str] = {}  # listing -> the hash of its original, as machine texts record it
+        for listing_id, language, *fields in session.execute(
+                select(ListingTranslation.listing_id, ListingTranslation.language, ListingTranslation.title,
+                       ListingTranslation.summary, ListingTranslation.description)
+                .where(ListingTranslation.listing_id.in_(chunk_ids))
+                .order_by(ListingTranslation.listing_id, ListingTranslation.id)):
+            languages.setdefault(listing_id, []).append(language)
+            texts.setdefault(listing_id, []).extend((language, text) for text in fields if text)
+            if language == original_languages[listing_id]:
+                originals[listing_id] = text_hash(language, *fields)
+        machine: dict[int, list[tuple[str, str]]] = {}
+        for listing_id, language, source, *fields in session.execute(
+                select(MachineTranslation.listing_id, MachineTranslation.language, MachineTranslation.source_hash,
+                       MachineTranslation.title, MachineTranslation.summary, MachineTranslation.description)
+                .where(MachineTranslation.listing_id.in_(chunk_ids), MachineTranslation.translated_at.is_not(None))
+                .order_by(MachineTranslation.listing_id, MachineTranslation.id)):
+            # current only: from the original as it is now, in a language no person has written
+            if source == originals.get(listing_id) and language not in languages.get(listing_id, ()):
+                machine.setdefault(listing_id, []).extend((language, text) for text in fields if text)
+        topics: dict[int, list[str]] = {}
+        for listing_id, slug in session.execute(
+                select(listing_topics.c.listing_id, Topic.slug).join(Topic, Topic.id == listing_topics.c.topic_id)
+                .where(listing_topics.c.listing_id.in_(chunk_ids))):
+            topics.setdefault(listing_id, []).append(slug)
+        subjects = listing_concept_keys(session, chunk_ids)
+        for (listing_id, institution_id, country, center, kind, direction, keywords, keyword_languages,
+             target_countries, working_languages, trl, starts_on, ends_on, published_at, expires_at,
+             _original_language) in rows:
+            yield build_profile(
+                id=listing_id, institution_id=institution_id, country=country, center=center, kind=kind.value,
+                direction=direction.value, topics=topics.get(listing_id, ()), texts=texts.get(listing_id, ()),
+                keywords=[((keyword_languages or {}).get(keyword), keyword) for keyword in keywords or ()],
+                lexicon=lexicon, target_countries=target_countries or (),
+                working_languages=working_languages or (), languages=languages.get(listing_id, ()),
+                trl=trl, starts_on=starts_on, ends_on=ends_on, published_at=published_at, expires_at=expires_at,
+                subjects=subjects.get(listing_id, {}), thesaurus=thesaurus, machine_texts=machine.get(listing_id, ()))
 
 
 def _lexicon(session: Session) -> TopicLexicon:
@@ -146,8 +193,11 @@ def refresh_all(session: Session, now: datetime | None = None) -> int:
     index = MatchIndex(_public_profiles(session, now, lexicon))
     _indexes.put(session, index)
     session.execute(delete(ListingMatch))
-    for profile in list(index):
-        _replace(session, profile.id, suggest(profile, index, LIMIT, now=now))
+    # The profiles again, with their tokens (the index keeps none), one batch at a time: a
+    # listing's partners are those a publication gives it, text similarity included.
+    for profile in _public_profiles(session, now, lexicon):
+        if profile.id in index:
+            _replace(session, profile.id, suggest(profile, index, LIMIT, now=now))
     return len(index)
 
 

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
+from itertools import chain, repeat
 
-from portal.language.analyzer import STEM_MARKER, cjk_bigrams, fold, segments, stem_token
+from portal.language.analyzer import (_CJK_RUN, _WORD, MAX_TOKEN_LENGTH, STEM_MARKER, cjk_bigrams, fold,
+                                      segments, stem_token)
 
-__all__ = ["PREFIX_LANGUAGES", "PREFIX_LENGTH", "fold", "matching_tokens", "text_matching_tokens",
-           "word_token"]
+__all__ = ["PREFIX_LANGUAGES", "PREFIX_LENGTH", "fold", "matching_tokens", "ordered_matching_tokens",
+           "text_matching_tokens", "word_token"]
 
 #: Chinese function characters: a bigram with one of them rarely is a word ("技术的", "和滴").
 CJK_FUNCTION_CHARACTERS = frozenset("的了和与及在为是等对将向从以并可于其我们这该各之也或把被由而所已")
@@ -38,21 +41,45 @@ def matching_tokens(texts: Iterable[tuple[str | None, str]]) -> Counter[str]:
 
 
 def text_matching_tokens(text: str, language: str | None) -> set[str]:
-    tokens: set[str] = set()
-    for segment in segments(fold(text)):
-        if segment.is_cjk:
-            run = segment.text
-            if len(run) == 1:
-                tokens.add(run)
-            else:
-                tokens.update(bigram for bigram in cjk_bigrams(run)
-                              if CJK_FUNCTION_CHARACTERS.isdisjoint(bigram))
-            continue
-        word = segment.text
-        if len(word) < 2 or word.isdigit():
-            continue
-        tokens.add(word_token(word, language))
+    return set(ordered_matching_tokens(text, language))
+
+
+def ordered_matching_tokens(text: str, language: str | None) -> dict[str, None]:
+    """The text's matching tokens, each once, in the order the text first has them (so that a
+    profile's tokens, and the signature's choice among equally heavy ones, do not depend on
+    the process's string hashing)."""
+    folded = fold(text)
+    words = _WORD.findall(folded)
+    if _CJK_RUN.search(folded) is None:  # the usual case: every word through the cache, in C
+        return dict.fromkeys(chain.from_iterable(map(_word_tokens, words, repeat(language))))
+    return dict.fromkeys(chain.from_iterable(
+        _word_tokens(word, language) if _CJK_RUN.search(word) is None else _mixed_tokens(word, language)
+        for word in words))
+
+
+def _mixed_tokens(word: str, language: str | None) -> list[str]:
+    """A word with CJK runs (a Chinese sentence, "5g通信"): bigrams of the runs (the character of
+    a one-character run), and the words between them."""
+    tokens: list[str] = []
+    for segment in segments(word):
+        if not segment.is_cjk:
+            tokens += _word_tokens(segment.text, language)
+        elif len(segment.text) == 1:
+            tokens.append(segment.text)
+        else:
+            tokens += [bigram for bigram in cjk_bigrams(segment.text)
+                       if CJK_FUNCTION_CHARACTERS.isdisjoint(bigram)]
     return tokens
+
+
+@lru_cache(maxsize=200_000)
+def _word_tokens(word: str, language: str | None) -> tuple[str, ...]:
+    # Cached: listing after listing repeats the same words (a rebuild of the matching index
+    # analyses every public listing's texts).
+    word = word[:MAX_TOKEN_LENGTH]
+    if len(word) < 2 or word.isdigit():
+        return ()
+    return (word_token(word, language),)
 
 
 def word_token(word: str, language: str | None) -> str:
