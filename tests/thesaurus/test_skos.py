@@ -113,7 +113,7 @@ def shipped_annotator():
     ("kk", "мал вакциналары", {"vaccine"}),
     ("tk", "Ýüpek ýolunyň mirasy", {"silk-road", "heritage"}),
     ("uz", "chiqindilarni qayta ishlash", {"recycling"}),
-    ("zh", "温室大棚建设", {"greenhouses"}),
+    ("zh", "新建温室", {"greenhouses"}),
     ("ru", "пилотный проект в двух сёлах", {"pilot-projects", "villages"}),
     ("ky", "кол өнөр буюмдарын экспорттоо", {"handicraft-products", "exports"}),
     ("tg", "рушди сайёҳӣ дар кӯҳистон", {"tourism"}),
