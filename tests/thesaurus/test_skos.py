@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
+
+import pytest
 from pathlib import Path
 
 from portal.language.analyzer import fold
@@ -87,3 +89,45 @@ def test_links_point_at_concepts_of_the_file_and_topics_of_the_portal():
         assert set(concept.broader) <= keys and set(concept.related) <= keys, concept.key
         assert set(concept.topics) <= topics, concept.key
     assert sum(1 for concept in shipped() if concept.topics) > len(shipped()) / 2
+
+
+def test_the_general_words_between_the_specific_concepts_are_concepts_and_broader_ones():
+    concepts = {concept.key: concept for concept in shipped()}
+    for key in ("vaccine", "heritage", "silk-road", "monitoring", "recycling", "greenhouses", "forecasting",
+                "training", "laboratories", "pilot-projects", "certification", "exports", "tourism", "water-supply"):
+        assert key in concepts, key
+    assert "vaccine" in concepts["veterinary-vaccines"].broader
+    assert "recycling" in concepts["battery-recycling"].broader
+    assert "monitoring" in concepts["glacier-monitoring"].broader
+    assert "heritage" in concepts["cultural-heritage"].broader
+
+
+@cache
+def shipped_annotator():
+    from portal.thesaurus.annotator import Annotator
+    from portal.thesaurus.concepts import Thesaurus
+    return Annotator(Thesaurus(shipped()))
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    ("kk", "мал вакциналары", {"vaccine"}),
+    ("tk", "Ýüpek ýolunyň mirasy", {"silk-road", "heritage"}),
+    ("uz", "chiqindilarni qayta ishlash", {"recycling"}),
+    ("zh", "新建温室", {"greenhouses"}),
+    ("ru", "пилотный проект в двух сёлах", {"pilot-projects", "villages"}),
+    ("ky", "кол өнөр буюмдарын экспорттоо", {"handicraft-products", "exports"}),
+    ("tg", "рушди сайёҳӣ дар кӯҳистон", {"tourism"}),
+    ("en", "weather forecasting for farmers", {"forecasting", "farmers"}),
+])
+def test_a_listing_naming_only_general_words_is_understood_in_every_language(language, text, expected):
+    assert expected <= set(shipped_annotator().annotate([(language, text)]).counts)
+
+
+@pytest.mark.parametrize(("language", "text", "not_expected"), [
+    ("ky", "меморандумга кол коюу", "lakes"),  # кол (hand) is not көл (lake)
+    ("uz", "Bu boʻladi, shuning toʻgʻrisida", "children"),
+    ("en", "international cooperation between universities", "cooperatives"),
+    ("kk", "келісімге қол жеткізу", "delivery-services"),
+])
+def test_common_words_do_not_name_a_general_concept(language, text, not_expected):
+    assert not_expected not in shipped_annotator().annotate([(language, text)]).counts
