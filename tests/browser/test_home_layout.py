@@ -56,7 +56,9 @@ def test_the_centers_fill_the_row_and_the_navigation_is_one_row(chromium, live_s
                 problems.append(f"{lang} at {width}px: the navigation is not one line ({found})")
             if width >= 1280 and not found["generalInView"]:
                 problems.append(f"{lang} at {width}px: «All listings» or «Institutions» is off-screen ({found})")
-            if width >= 1280 and found["centersScroll"] and lang in ("en", "zh"):
+            # Beside four general links (listings, projects, institutions, statistics) the centers'
+            # names scroll inside their own list in most languages; Chinese names still fit.
+            if width >= 1280 and found["centersScroll"] and lang == "zh":
                 problems.append(f"{lang} at {width}px: the centers do not fit the navigation ({found})")
             if found["latest"] < 3 or found["figures"] < 3:
                 problems.append(f"{lang}: {found['latest']} newest listings, {found['figures']} figures")
