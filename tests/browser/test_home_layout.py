@@ -13,6 +13,8 @@ import pytest
 
 from tests.browser.test_viewports import LANGUAGES, demo  # noqa: F401 - the seeded live database
 
+pytestmark = pytest.mark.layout  # rendering only: CI runs it on SQLite, not again on PostgreSQL
+
 LAYOUT = """() => {
   const cards = [...document.querySelectorAll('.center-grid > .center-card')].map(c => c.getBoundingClientRect());
   const nav = document.querySelector('.centers-nav');

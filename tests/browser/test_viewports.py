@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+pytestmark = pytest.mark.layout  # rendering only: CI runs it on SQLite, not again on PostgreSQL
+
 LANGUAGES = ["en", "zh", "ru", "kk", "ky", "tg", "tk", "uz"]
 MODERATOR = "moderator.land@demo.cca-portal.org"
 MEMBER = "zhao.min@demo.cca-portal.org"  # may post: the listing form with its country checklist
