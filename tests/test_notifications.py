@@ -104,7 +104,9 @@ def test_daily_digest_collects_what_waited_and_never_sends_twice(app, browser, d
     notification = db_session.scalar(select(Notification).where(Notification.user_id == chen.id))
     assert notification.delivery == Frequency.DAILY
 
-    now = datetime.now(timezone.utc) + timedelta(minutes=1)
+    # Tomorrow morning: the digests below, 2 and 3 hours on, fall on the same day whatever the clock
+    # says (from now + 1 minute, a run after 21:00 UTC crossed midnight and failed).
+    now = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
     report = _digest(app, Frequency.DAILY, now)
     assert chen.id in report.sent
     digest = last_email(db_session, "chen@drip.cn")
