@@ -15,7 +15,7 @@ from portal.listings.models import Listing
 from portal.partnerships.models import Project
 from portal.partnerships.pages import ProjectVocabulary, project_data, selected_facets
 from portal.partnerships.queries import find_projects
-from portal.search.search_params import MAX_PAGE, MAX_QUERY_CHARS, parse_params
+from portal.search.search_params import MAX_PAGE, MAX_QUERY_CHARS, bounded_int, parse_params
 from portal.search.vocabulary import SearchVocabulary, current_search
 from portal.statistics import open_data
 from portal.statistics.figures import figures_for
@@ -149,8 +149,8 @@ def list_projects():
         problems.append(f"q must be at most {MAX_QUERY_CHARS} characters")
     if "\x00" in q:
         problems.append("q must not contain NUL")
-    page = _bounded(request.args.get("page"), 1, MAX_PAGE, "page", problems) or 1
-    per_page = _bounded(request.args.get("per_page"), 1, MAX_PER_PAGE, "per_page", problems) or DEFAULT_PER_PAGE
+    page = bounded_int(request.args.get("page"), 1, MAX_PAGE, "page", problems) or 1
+    per_page = bounded_int(request.args.get("per_page"), 1, MAX_PER_PAGE, "per_page", problems) or DEFAULT_PER_PAGE
     if problems:
         raise _bad_request("; ".join(dict.fromkeys(problems)))
     found = find_projects(db.session, q, selected, (page - 1) * per_page, per_page)
@@ -172,17 +172,3 @@ def get_project(project_id: int):
         abort(404)  # unconfirmed or unapproved: as if it did not exist
     with force_locale(g.lang_code):
         return jsonify(ProjectSchema().dump(project_data(project, g.lang_code)))
-
-
-def _bounded(raw: str | None, low: int, high: int, name: str, problems: list[str]) -> int | None:
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        problems.append(f"{name} must be a whole number")
-        return None
-    if not low <= value <= high:
-        problems.append(f"{name} must be between {low} and {high}")
-        return None
-    return value

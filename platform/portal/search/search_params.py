@@ -72,7 +72,8 @@ def _clean_query(raw: str) -> str:
     return " ".join(without_controls.split())[:MAX_QUERY_CHARS]
 
 
-def _int_or_none(raw: str | None, low: int, high: int, name: str, problems: list[str]) -> int | None:
+def bounded_int(raw: str | None, low: int, high: int, name: str, problems: list[str]) -> int | None:
+    """A whole number within [low, high] from a query argument; else None, and what was wrong in ``problems``."""
     if raw in (None, ""):
         return None
     try:
@@ -110,15 +111,15 @@ def parse_params(args: Mapping[str, Sequence[str]], *, allowed: Mapping[str, Cal
                 problems.append(f"unknown {arg} {value[:40]!r}")
         facets[attribute] = tuple(values)
 
-    trl_min = _int_or_none(first("trl_min"), 1, 9, "trl_min", problems)
-    trl_max = _int_or_none(first("trl_max"), 1, 9, "trl_max", problems)
+    trl_min = bounded_int(first("trl_min"), 1, 9, "trl_min", problems)
+    trl_max = bounded_int(first("trl_max"), 1, 9, "trl_max", problems)
     if trl_min is not None and trl_max is not None and trl_min > trl_max:
         trl_min, trl_max = trl_max, trl_min
     sort = first("sort") or "relevance"
     if sort not in SORTS:
         problems.append(f"sort must be one of {', '.join(SORTS)}")
         sort = "relevance"
-    page = _int_or_none(first("page"), 1, MAX_PAGE, "page", problems) or 1
-    size = _int_or_none(first("per_page"), 1, max_per_page, "per_page", problems) or per_page
+    page = bounded_int(first("page"), 1, MAX_PAGE, "page", problems) or 1
+    size = bounded_int(first("per_page"), 1, max_per_page, "per_page", problems) or per_page
     return SearchParams(q=_clean_query(first("q") or ""), trl_min=trl_min, trl_max=trl_max, sort=sort,
                         page=page, per_page=size, problems=tuple(problems), **facets)
