@@ -54,11 +54,13 @@ def create_app(overrides: dict | None = None, instance_path: Path | None = None)
 def _connect_receivers() -> None:
     """What follows a committed change, in this order (see ``portal.changes``): subjects are
     annotated before the search document reads them. Suggested partners are not among them: the
-    worker computes them from the change log (``matching.follow``), never a web request."""
+    worker computes them from the change log (``matching.follow``), never a web request; only
+    matching's analysis of the texts (about a millisecond) is stored here, for the worker's build."""
     from portal.listings import events as _listings  # noqa: F401
     from portal.machine_translation import events as _machine_translation  # noqa: F401
     from portal.subjects import events as _subjects  # noqa: F401
     from portal.search import events as _search  # noqa: F401
+    from portal.matching import events as _matching  # noqa: F401
     from portal.notifications import events as _notifications  # noqa: F401
 
 

@@ -11,6 +11,7 @@ language alike.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -53,6 +54,9 @@ class TopicLexicon:
     """Built once from every topic's names: ``TopicLexicon({slug: {language: name}})``."""
 
     def __init__(self, names: Mapping[str, Mapping[str, str]]) -> None:
+        # Says whether mentions found with another lexicon still hold (stored text analyses).
+        self.fingerprint = hashlib.sha1(repr(sorted(
+            (slug, sorted(by_language.items())) for slug, by_language in names.items())).encode()).hexdigest()[:12]
         phrases: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         for slug, by_language in names.items():
             for language, name in by_language.items():
@@ -109,7 +113,7 @@ def _phrases(name: str, language: str) -> list[frozenset[str]]:
     return found
 
 
-def concept_weights(topics: Iterable[str], mentions: Counter[str]) -> dict[str, float]:
+def concept_weights(topics: Iterable[str], mentions: Mapping[str, int]) -> dict[str, float]:
     """Topic -> weight: TAGGED for each tagged topic, plus MENTIONED × (1 + ln n) for a topic
     mentioned by n texts."""
     weights = dict.fromkeys(topics, TAGGED)

@@ -157,7 +157,7 @@ def _ranked(profile: ListingProfile, index: MatchIndex, limit: int, *, weights: 
         upper, cut = cut, lowest
     ranked = []
     for _, slot, content in sorted(heap, reverse=True):
-        other = index.profile_at(slot)
+        other = index.profile_at(slot, concepts=True)
         assert other is not None
         text = texts.get(slot, 0.0) / weights.text if weights.text else 0.0
         topics = concept_similarity(profile, other)

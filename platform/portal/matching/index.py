@@ -4,8 +4,7 @@ Pure: no Flask, no SQL.
 * Concepts (topics and thesaurus subjects): (concept, kind, direction) -> (listings, weights),
   the weights normalised to length 1 per listing, so a query walks only the kinds and
   directions it may match and accumulates the cosine of the concept vectors. Two compact
-  arrays per key: a listing has a dozen concepts, and an object per weight would cost more
-  than the listings' text.
+  arrays per key.
 * Text: each listing is reduced to its *signature*, the ``signature_size`` tokens with the
   highest ``(1 + ln count) × idf``, weighted and normalised to length 1 (as in Lucene's
   "more like this"); token -> (listings, weights) postings then give the cosine similarity of
@@ -13,16 +12,20 @@ Pure: no Flask, no SQL.
   ``common_share`` of the listings are skipped when querying (their weight is small, their
   postings long). Among equally heavy tokens the signature keeps those the listing's texts
   have first.
-* Tokens are numbered (one dict: token -> number); their document frequencies and postings are
-  arrays by number. The postings of the build are three flat arrays (where each token's run
-  starts, then every run's listings and weights), so a token that a single listing has costs
-  a few bytes, not three Python objects (the benchmark's 20,000 listings have 320,000 tokens
-  for 1.8 million postings: most tokens are rare, and rare tokens are what signatures keep).
-  Postings added since live beside them until the next ``compact``.
+* Tokens are known by their 64-bit keys (``text.token_keys``), never as strings: a sorted
+  array of the build's keys numbers them (tokens first met later get numbers in a dict), and
+  their document frequencies and postings are arrays by number. The build's postings are three
+  flat arrays (where each token's run starts, then every run's listings and weights); postings
+  added since live beside them until the next ``compact``.
+* Profiles are kept without their tokens, and their concepts and subjects are kept apart in
+  flat arrays (``profile_at(slot, concepts=True)`` puts them back): a dict of a dozen weights
+  per listing cost more than the rest of the index.
 
-Building takes the profiles one at a time and keeps only their token numbers and counts (a few
-bytes a token) until the document frequencies are final; their token dicts, a gigabyte at
-100,000 listings when held together, are dropped as they come.
+Building takes the profiles one at a time and keeps only their token keys and counts (9 bytes
+a token) until the document frequencies are final; then numpy computes every signature and
+the postings in whole-array operations (``_signature_postings``). From stored analyses
+(``profile.HashedTokens``) no token is ever hashed or made a string: 100,000 listings in about
+20 s and 220 MB (README).
 
 Listings are added and removed one at a time (publication, withdrawal, expiry, edit). Removal
 leaves a tombstone that queries skip; the postings are compacted when tombstones pile up.
@@ -34,13 +37,13 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
-from itertools import accumulate
-from operator import itemgetter
+from types import MappingProxyType
 
-from portal.matching.profile import EMPTY, ListingProfile
+import numpy as np
+
+from portal.matching.profile import EMPTY, HashedTokens, ListingProfile, half_texts
+from portal.matching.text import token_keys
 
 #: Below this many listings a token is as informative as a unique one (a typo or a number says
 #: no more than a term two listings share).
@@ -49,23 +52,87 @@ MIN_DOCUMENT_FREQUENCY = 2
 MIN_COMMON_POSTINGS = 2000
 
 
-def idf(document_frequency: int, total: int) -> float:
-    return math.log(1.0 + total / max(document_frequency, MIN_DOCUMENT_FREQUENCY))
+def _tf(counts: np.ndarray) -> np.ndarray:
+    """Sublinear weight of a token found in ``count`` texts: 1 + ln count. Machine-translated
+    texts count a fraction each (``profile.MACHINE_TEXT_WEIGHT``), and a token found in less
+    than one text's worth weighs in proportion (continuous at 1, never negative)."""
+    return np.where(counts >= 1.0, 1.0 + np.log(np.maximum(counts, 1.0)), counts)
 
 
-_TF = [0.0] + [1.0 + math.log(count) for count in range(1, 64)]
-
-
-def _tf(count: float) -> float:
-    """Sublinear weight of a token found in ``count`` texts; machine-translated texts count a
-    fraction each (``profile.MACHINE_TEXT_WEIGHT``), and a token found in less than one text's
-    worth weighs in proportion (continuous at 1, never negative)."""
-    if count.__class__ is int:
-        return _TF[count] if count < 64 else 1.0 + math.log(count)
-    return 1.0 + math.log(count) if count >= 1.0 else count
+def _idf(frequencies: np.ndarray, total: int) -> np.ndarray:
+    return np.log1p(total / np.maximum(frequencies, MIN_DOCUMENT_FREQUENCY))
 
 
 _SET_FIELDS = ("topics", "target_countries", "working_languages")
+_NO_SUBJECTS: frozenset[str] = frozenset()
+
+
+def _signature_postings(numbers: np.ndarray, counts: np.ndarray, lengths: np.ndarray, tokens: int,
+                        size: int, chunk: int = 10_000) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The build's postings, in whole-array operations: every listing's signature (its ``size``
+    heaviest tokens by tf × idf, among equals those it has first, weights of length 1), then
+    the postings token by token, each in listing order. ``numbers``/``counts``: the listings'
+    tokens one listing after the other, ``lengths`` tokens each. Returns the postings' listings
+    (0 for the first) and weights, where each token's run starts, and the document frequencies.
+    Signatures are taken ``chunk`` listings at a time, so the build's arrays stay small."""
+    listings = len(lengths)
+    frequencies = np.bincount(numbers, minlength=tokens)  # a listing has each of its tokens once
+    idfs = _idf(frequencies, listings)
+    ends = np.cumsum(lengths, dtype=np.int64)
+    kept_listings, kept_numbers, kept_weights = [], [], []
+    for first in range(0, listings, chunk):
+        last = min(first + chunk, listings)
+        begin, end = (ends[first - 1] if first else 0), ends[last - 1] if last else 0
+        part_numbers = numbers[begin:end]
+        weight = _tf(counts[begin:end].astype(np.float64)) * idfs[part_numbers]
+        listing = np.repeat(np.arange(first, last, dtype=np.int64), lengths[first:last])
+        # By listing, heaviest first; lexsort is stable, so equals keep the listing's order.
+        order = np.lexsort((-weight, listing))
+        starts = np.repeat(ends[first:last] - lengths[first:last] - begin, lengths[first:last])
+        kept = order[np.arange(len(order), dtype=np.int64) - starts < size]
+        part_listing, part_weight = listing[kept], weight[kept]
+        norms = np.sqrt(np.bincount(part_listing - first, weights=part_weight * part_weight,
+                                    minlength=last - first))
+        norms[norms == 0] = 1.0
+        kept_listings.append(part_listing.astype(np.uint32))
+        kept_numbers.append(part_numbers[kept])
+        kept_weights.append((part_weight / norms[part_listing - first]).astype(np.float32))
+    kept_listing = np.concatenate(kept_listings) if kept_listings else np.zeros(0, np.uint32)
+    kept_number = np.concatenate(kept_numbers) if kept_numbers else np.zeros(0, np.uint32)
+    kept_weight = np.concatenate(kept_weights) if kept_weights else np.zeros(0, np.float32)
+    by_token = np.argsort(kept_number, kind="stable")  # stable: listing order within a token
+    starts = np.zeros(tokens + 1, dtype=np.uint64)
+    np.cumsum(np.bincount(kept_number, minlength=tokens), out=starts[1:])
+    return kept_listing[by_token], kept_weight[by_token], starts, frequencies
+
+
+def _numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys, sorted, and each key's place among them (``np.unique`` with
+    ``return_inverse``, in a third of its time: one stable sort, which is a radix sort here)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.empty(len(keys), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    numbers = np.empty(len(keys), dtype=np.uint32)
+    numbers[order] = np.cumsum(new, dtype=np.uint32) - np.uint32(1)
+    return ordered[new].astype(np.uint64), numbers
+
+
+def _token_arrays(tokens: Mapping[str, float] | HashedTokens) -> tuple[np.ndarray, np.ndarray]:
+    """A listing's token keys (uint64) and counts (float64), in its tokens' order."""
+    if isinstance(tokens, HashedTokens):
+        keys, counts = tokens.keys, np.frombuffer(tokens.counts, dtype=np.uint8) * 0.5
+    else:
+        keys, counts = token_keys(tokens), np.fromiter(tokens.values(), dtype=np.float64, count=len(tokens))
+    return np.frombuffer(keys, dtype="<u8").astype(np.uint64), counts
+
+
+def _array(typecode: str, values: np.ndarray) -> array:
+    """A numpy array's values as an ``array`` (which grows in place as listings are added)."""
+    result = array(typecode)
+    result.frombytes(values.tobytes())
+    return result
 
 
 def normalised(weights: Mapping[str, float]) -> list[tuple[str, float]]:
@@ -83,7 +150,10 @@ class MatchIndex:
         self.signature_size = signature_size
         self.query_terms = query_terms
         self.common_share = common_share
-        self._numbers: dict[str, int] = {}  # token -> its number
+        # Tokens are known by their keys (``text.token_keys``) and numbered: those of the build
+        # by their place in _keys (sorted), those first met later in _later.
+        self._keys = np.zeros(0, dtype=np.uint64)
+        self._later: dict[int, int] = {}  # key -> number
         self._frequencies = array("I")  # by token number: listings counted with the token
         self._counted = 0  # listings counted in _frequencies
         self._profiles: list[ListingProfile | None] = []  # by slot; tokens dropped
@@ -97,79 +167,53 @@ class MatchIndex:
         self._tombstones = 0
         # One object for each distinct small set (topics, countries, languages) of the profiles.
         self._shared_sets: dict[frozenset[str], frozenset[str]] = {}
+        # Each slot's concepts (name number, weight) and subjects (name numbers): slot n's are
+        # [_concept_starts[n]:_concept_starts[n + 1]]; names are numbered in _name_numbers.
+        self._name_numbers: dict[str, int] = {}
+        self._names: list[str] = []
+        self._concept_numbers, self._concept_weights = array("I"), array("d")
+        self._concept_starts = array("Q", [0])
+        self._subject_numbers, self._subject_starts = array("I"), array("Q", [0])
         self._build(profiles)
 
     def _build(self, profiles: Iterable[ListingProfile]) -> None:
-        counter: Counter[str] = Counter()
-        numbers: defaultdict[str, int] = defaultdict()  # a new token gets the next number
-        numbers.default_factory = numbers.__len__
-        # Every profile's tokens, one after the other, as numbers and counts; where each ends.
-        token_numbers, counts, ends = array("I"), array("B"), array("Q")
-        large: dict[int, float] = {}  # position -> count, for counts over 255 or fractions
+        # Every profile's token keys and counts, one profile after the other; how many each has.
+        keys, counts, lengths = bytearray(), bytearray(), array("I")  # counts: half_texts
         for profile in profiles:
             tokens = profile.tokens
-            counter.update(iter(tokens))  # an iterator: counted in C
-            token_numbers.extend(map(numbers.__getitem__, tokens))
-            values = tokens.values()
-            before = len(counts)
-            try:
-                counts.extend(values)  # whole counts up to 255: the common case, at C speed
-            except (TypeError, OverflowError):
-                # a count over 255, or a fraction (machine-translated texts count half a text)
-                del counts[before:]
-                large.update((position, count) for position, count in enumerate(values, start=before)
-                             if count.__class__ is not int or count > 255)
-                counts.extend(min(int(count), 255) for count in values)
-            ends.append(len(counts))
+            if isinstance(tokens, HashedTokens):  # as stored: no string to hash
+                keys += tokens.keys
+                counts += tokens.counts
+            else:
+                keys += token_keys(tokens)
+                counts += half_texts(tokens.values())
+            lengths.append(len(tokens))
             self._counted += 1
             self._place(profile)
-        numbers.default_factory = None  # a plain mapping from now on
-        self._numbers = numbers
-        self._frequencies = frequencies = array("I", map(counter.__getitem__, numbers))
-        del counter
-        total = self._counted
-        idfs = array("d", [idf(frequency, total) for frequency in frequencies])
-        tf = [_tf(count) for count in range(256)]
+        self._keys, numbers = _numbered(np.frombuffer(keys, dtype="<u8") if keys else np.zeros(0, dtype="<u8"))
+        del keys
+        first_slot = len(self._profiles) - len(lengths)
+        slots, weights, starts, frequencies = _signature_postings(
+            numbers, np.frombuffer(counts, dtype=np.uint8) * np.float32(0.5) if counts else np.zeros(0, np.float32),
+            np.frombuffer(lengths, dtype=np.uint32) if lengths else np.zeros(0, np.uint32),
+            len(self._keys), self.signature_size)
+        del numbers, counts, lengths
+        self._frequencies = _array("I", frequencies.astype(np.uint32))
+        self._starts = _array("Q", starts)
+        self._posting_slots = _array("I", slots + np.uint32(first_slot))
+        self._posting_weights = _array("f", weights)
 
-        # Signatures, with the final idf; how many postings each token gets.
-        size = self.signature_size
-        signature_numbers, signature_weights, signature_ends = array("I"), array("f"), array("Q")
-        run_lengths = array("Q", bytes(8 * len(frequencies)))
-        start = 0
-        for end in ends:
-            weighted = [(number, tf[count] * idfs[number])
-                        for number, count in zip(token_numbers[start:end], counts[start:end])]
-            if large:
-                for position in range(start, end):
-                    if position in large:
-                        number = token_numbers[position]
-                        weighted[position - start] = (number, _tf(large[position]) * idfs[number])
-            start = end
-            weighted.sort(key=itemgetter(1), reverse=True)  # stable: the profile's order among equals
-            del weighted[size:]
-            norm = math.sqrt(sum(weight * weight for _, weight in weighted)) or 1.0
-            for number, weight in weighted:
-                signature_numbers.append(number)
-                signature_weights.append(weight / norm)
-                run_lengths[number] += 1
-            signature_ends.append(len(signature_numbers))
-        del token_numbers, counts, ends, idfs
-
-        # The postings, token by token, each in slot order.
-        self._starts = starts = array("Q", accumulate(run_lengths, initial=0))
-        del run_lengths
-        slots, weights = array("I", bytes(4 * starts[-1])), array("f", bytes(4 * starts[-1]))
-        cursor = array("Q", starts)
-        start = 0
-        for slot, end in enumerate(signature_ends, start=len(self._profiles) - len(signature_ends)):
-            for position in range(start, end):
-                number = signature_numbers[position]
-                at = cursor[number]
-                slots[at] = slot
-                weights[at] = signature_weights[position]
-                cursor[number] = at + 1
-            start = end
-        self._posting_slots, self._posting_weights = slots, weights
+    def _numbers_of(self, keys: np.ndarray) -> np.ndarray:
+        """The tokens' numbers (-1 for a token no listing has had)."""
+        numbers = np.full(len(keys), -1, dtype=np.int64)
+        if len(self._keys):
+            places = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+            found = self._keys[places] == keys
+            numbers[found] = places[found]
+        if self._later:
+            for position in np.flatnonzero(numbers < 0).tolist():
+                numbers[position] = self._later.get(int(keys[position]), -1)
+        return numbers
 
     # --- Reading ---------------------------------------------------------------------------
 
@@ -180,37 +224,58 @@ class MatchIndex:
         return listing_id in self._slots
 
     def __iter__(self) -> Iterator[ListingProfile]:
-        return (profile for profile in self._profiles if profile is not None)
+        return (self.profile_at(slot, concepts=True) for slot, profile in enumerate(self._profiles)
+                if profile is not None)
 
     def get(self, listing_id: int) -> ListingProfile | None:
         """The stored profile (without its tokens), or None."""
         slot = self._slots.get(listing_id)
-        return None if slot is None else self._profiles[slot]
+        return None if slot is None else self.profile_at(slot, concepts=True)
 
-    def profile_at(self, slot: int) -> ListingProfile | None:
-        return self._profiles[slot]
+    def profile_at(self, slot: int, *, concepts: bool = False) -> ListingProfile | None:
+        """The profile in ``slot`` (None if removed), without its tokens; with its concepts and
+        subjects only if ``concepts`` is true (they are kept apart, in arrays: the rules that
+        decide who may match whom, and how well, never read them)."""
+        profile = self._profiles[slot]
+        if profile is None or not concepts:
+            return profile
+        names = self._names
+        start, end = self._concept_starts[slot], self._concept_starts[slot + 1]
+        vector = dict(zip(map(names.__getitem__, self._concept_numbers[start:end]), self._concept_weights[start:end]))
+        start, end = self._subject_starts[slot], self._subject_starts[slot + 1]
+        return profile.copy_with(concepts=MappingProxyType(vector),
+                                 subjects=frozenset(map(names.__getitem__, self._subject_numbers[start:end])))
 
     def frequency(self, token: str) -> int:
         """How many indexed listings (or removed since the build) have the token."""
-        number = self._numbers.get(token)
-        return 0 if number is None else self._frequencies[number]
+        number = int(self._numbers_of(np.frombuffer(token_keys([token]), dtype="<u8").astype(np.uint64))[0])
+        return 0 if number < 0 else self._frequencies[number]
 
-    def signature(self, tokens: Mapping[str, int], *, indexed: bool = True) -> list[tuple[str, float]]:
-        """The listing's signature: its ``signature_size`` most telling tokens, heaviest first
-        (among equals, in the order of ``tokens``), with weights of length 1. ``indexed``: the
-        listing is counted in the document frequencies (else it is counted in, as if added)."""
+    def signature(self, tokens: Mapping[str, float] | HashedTokens, *,
+                  indexed: bool = True) -> list[tuple[int, float]]:
+        """The listing's signature: its ``signature_size`` most telling tokens (by key), heaviest
+        first (among equals, in the order of ``tokens``), with weights of length 1. ``indexed``:
+        the listing is counted in the document frequencies (else it is counted in, as if added)."""
+        _, keys, weights = self._signature(tokens, indexed=indexed)
+        return list(zip(keys.tolist(), weights.tolist()))
+
+    def _signature(self, tokens: Mapping[str, float] | HashedTokens, *,
+                   indexed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The signature's token numbers (-1: unknown), keys and weights."""
+        keys, counts = _token_arrays(tokens)
+        numbers = self._numbers_of(keys)
+        known = numbers >= 0
+        frequency = np.zeros(len(keys))
+        if len(self._frequencies):
+            counted = np.frombuffer(self._frequencies, dtype=np.uint32)
+            frequency[known] = counted[numbers[known]]
+            del counted  # a view of the array: it could not grow while the view lives
         extra = 0 if indexed else 1
-        total = self._counted + extra
-        number_of, frequencies = self._numbers.get, self._frequencies
-        weighted = []
-        for token, count in tokens.items():
-            number = number_of(token)
-            frequency = 0 if number is None else frequencies[number]
-            weighted.append((token, _tf(count) * idf(frequency + extra, total)))
-        weighted.sort(key=itemgetter(1), reverse=True)
-        del weighted[self.signature_size:]
-        norm = math.sqrt(sum(weight * weight for _, weight in weighted)) or 1.0
-        return [(token, weight / norm) for token, weight in weighted]
+        weights = _tf(counts) * _idf(frequency + extra, self._counted + extra)
+        order = np.argsort(-weights, kind="stable")[:self.signature_size]
+        weights = weights[order]
+        norm = math.sqrt(float(weights @ weights)) or 1.0
+        return numbers[order], keys[order], weights / norm
 
     def _postings(self, number: int) -> tuple[Sequence[int], Sequence[float], tuple[array, array] | None]:
         """A token's postings: those of the build (slots, weights), and those added since."""
@@ -225,14 +290,13 @@ class MatchIndex:
                           terms: int | None = None) -> dict[int, float]:
         """slot -> scale × cosine of the signatures, for every listing sharing a signature token
         of the query (its ``terms`` heaviest, default ``query_terms``; the rest add little)."""
-        signature = self.signature(profile.tokens, indexed=profile.id in self._slots)
+        numbers, _, weights = self._signature(profile.tokens, indexed=profile.id in self._slots)
         common = max(MIN_COMMON_POSTINGS, int(self.common_share * len(self._slots)))
         scores: dict[int, float] = {}
         get = scores.get
-        number_of = self._numbers.get
-        for token, query_weight in signature[:terms or self.query_terms]:
-            number = number_of(token)
-            if number is None:
+        terms = terms or self.query_terms
+        for number, query_weight in zip(numbers[:terms].tolist(), weights[:terms].tolist()):
+            if number < 0:
                 continue
             slots, weights, added = self._postings(number)
             if len(slots) + (len(added[0]) if added else 0) > common:
@@ -304,11 +368,11 @@ class MatchIndex:
         self._tombstones = 0
 
     def _count(self, profile: ListingProfile) -> None:
-        numbers, frequencies = self._numbers, self._frequencies
-        for token in profile.tokens:
-            number = numbers.get(token)
-            if number is None:
-                numbers[token] = len(frequencies)
+        keys, _ = _token_arrays(profile.tokens)
+        frequencies, later = self._frequencies, self._later
+        for key, number in zip(keys.tolist(), self._numbers_of(keys).tolist()):
+            if number < 0:
+                later[key] = len(frequencies)
                 frequencies.append(1)
             else:
                 frequencies[number] += 1
@@ -316,14 +380,28 @@ class MatchIndex:
 
     def _insert(self, profile: ListingProfile) -> None:
         """Postings for a counted profile, then its place."""
-        slot, numbers, added = len(self._profiles), self._numbers, self._added
-        for token, weight in self.signature(profile.tokens):
-            entry = added.get(numbers[token])
+        slot, added = len(self._profiles), self._added
+        numbers, _, weights = self._signature(profile.tokens, indexed=True)
+        for number, weight in zip(numbers.tolist(), weights.tolist()):
+            entry = added.get(number)
             if entry is None:
-                entry = added[numbers[token]] = (array("I"), array("f"))
+                entry = added[number] = (array("I"), array("f"))
             entry[0].append(slot)
             entry[1].append(weight)
         self._place(profile)
+
+    def _numbers_of_names(self, names: Iterable[str]) -> list[int]:
+        try:
+            return list(map(self._name_numbers.__getitem__, names))  # known names: at C speed
+        except KeyError:
+            return [self._name_numbers.get(name) or self._new_name(name) for name in names]
+
+    def _new_name(self, name: str) -> int:
+        number = self._name_numbers.get(name)
+        if number is None:
+            number = self._name_numbers[name] = len(self._names)
+            self._names.append(name)
+        return number
 
     def _place(self, profile: ListingProfile) -> None:
         """The profile's slot, its concepts' postings, and the profile itself without its tokens."""
@@ -335,8 +413,14 @@ class MatchIndex:
                 entry = concepts[(topic, profile.kind, profile.direction)] = (array("I"), array("f"))
             entry[0].append(slot)
             entry[1].append(weight)
+        # Its concepts and subjects apart, as numbers (of their names) and weights.
+        self._concept_numbers.extend(self._numbers_of_names(profile.concepts))
+        self._concept_weights.extend(profile.concepts.values())
+        self._concept_starts.append(len(self._concept_numbers))
+        self._subject_numbers.extend(self._numbers_of_names(profile.subjects))
+        self._subject_starts.append(len(self._subject_numbers))
         shared = self._shared_sets
-        self._profiles.append(replace(profile, tokens=EMPTY, **{
-            name: shared.setdefault(value, value) for name in _SET_FIELDS
-            if (value := getattr(profile, name))}))
+        self._profiles.append(profile.copy_with(
+            tokens=EMPTY, concepts=EMPTY, subjects=_NO_SUBJECTS,
+            **{name: shared.setdefault(value, value) for name in _SET_FIELDS for value in (getattr(profile, name),)}))
         self._slots[profile.id] = slot

@@ -9,10 +9,12 @@ worker's process and kept in step with the database through the change log of
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Text, cast, delete, insert, or_, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from portal.database import utcnow
@@ -23,8 +25,8 @@ from portal.machine_translation.services import current_translations, text_hash
 from portal.matching.concepts import TopicLexicon
 from portal.matching.engine import Suggestion, on_publish, suggest
 from portal.matching.index import MatchIndex
-from portal.matching.models import ListingMatch
-from portal.matching.profile import ListingProfile, build_profile
+from portal.matching.models import ListingMatch, MatchText
+from portal.matching.profile import ListingProfile, TextAnalysis, analyse_texts, build_profile
 from portal.changes.following import FollowingIndexes
 from portal.subjects.services import current_thesaurus, listing_concept_keys
 from portal.thesaurus.concepts import Thesaurus
@@ -63,79 +65,173 @@ def profile_of(listing: Listing, lexicon: TopicLexicon, thesaurus: Thesaurus | N
 
 
 BATCH = 1000
+#: Part of a stored analysis's version: raise it whenever ``portal.matching.text`` or
+#: ``analyse_texts`` would make other tokens or counts of the same texts.
+ANALYZER_VERSION = 1
+
+
+def analysis_version(lexicon: TopicLexicon) -> str:
+    """The version stored analyses must have to be read: this analyzer, these topic names."""
+    return f"{ANALYZER_VERSION}:{lexicon.fingerprint}"
+
+
+# The JSON lists come as their text: a few hundred distinct lists among 100,000 listings, each
+# parsed once (``_json_list``).
+_PROFILE_COLUMNS = (Listing.id, Listing.institution_id, Institution.country, Center.slug, Listing.kind,
+                    Listing.direction, cast(Listing.target_countries, Text),
+                    cast(Listing.working_languages, Text), Listing.trl,
+                    Listing.starts_on, Listing.ends_on, Listing.published_at, Listing.expires_at)
+
+
+@lru_cache(maxsize=4096)
+def _json_list(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text else ()
+
+
+def _analyse(session: Session, chunk_ids: list[int],
+             lexicon: TopicLexicon) -> dict[int, tuple[list[str], TextAnalysis]]:
+    """listing id -> (its versions' languages, the analysis of its texts) for these listings,
+    read from their texts, keywords and current machine translations: what ``profile_of``
+    reads, as plain rows."""
+    session.flush()  # plain rows come through the connection, which does not flush
+    connection = session.connection()
+    listings = {listing_id: (keywords, keyword_languages, original) for listing_id, keywords, keyword_languages, original
+                in connection.execute(select(Listing.id, Listing.keywords, Listing.keyword_languages,
+                                             Listing.original_language).where(Listing.id.in_(chunk_ids)))}
+    texts: dict[int, list[tuple[str, str]]] = {}
+    languages: dict[int, list[str]] = {}
+    originals: dict[int, str] = {}  # listing -> the hash of its original, as machine texts record it
+    for listing_id, language, *fields in session.execute(
+            select(ListingTranslation.listing_id, ListingTranslation.language, ListingTranslation.title,
+                   ListingTranslation.summary, ListingTranslation.description)
+            .where(ListingTranslation.listing_id.in_(chunk_ids))
+            .order_by(ListingTranslation.listing_id, ListingTranslation.id)):
+        languages.setdefault(listing_id, []).append(language)
+        texts.setdefault(listing_id, []).extend((language, text) for text in fields if text)
+        if language == listings[listing_id][2]:
+            originals[listing_id] = text_hash(language, *fields)
+    machine: dict[int, list[tuple[str, str]]] = {}
+    for listing_id, language, source, *fields in session.execute(
+            select(MachineTranslation.listing_id, MachineTranslation.language, MachineTranslation.source_hash,
+                   MachineTranslation.title, MachineTranslation.summary, MachineTranslation.description)
+            .where(MachineTranslation.listing_id.in_(chunk_ids), MachineTranslation.translated_at.is_not(None))
+            .order_by(MachineTranslation.listing_id, MachineTranslation.id)):
+        # current only: from the original as it is now, in a language no person has written
+        if source == originals.get(listing_id) and language not in languages.get(listing_id, ()):
+            machine.setdefault(listing_id, []).extend((language, text) for text in fields if text)
+    return {listing_id: (languages.get(listing_id, []), analyse_texts(
+        texts=texts.get(listing_id, ()), machine_texts=machine.get(listing_id, ()), lexicon=lexicon,
+        keywords=[((keyword_languages or {}).get(keyword), keyword) for keyword in keywords or ()]))
+        for listing_id, (keywords, keyword_languages, _original) in listings.items()}
+
+
+def _stored_analyses(session: Session, ids: list[int],
+                     version: str) -> dict[int, tuple[list[str], TextAnalysis]]:
+    session.flush()
+    return {listing_id: (languages.split(), TextAnalysis.decode(keys, counts, mentions))
+            for listing_id, languages, keys, counts, mentions in session.connection().execute(
+                select(MatchText.listing_id, MatchText.languages, MatchText.token_keys, MatchText.counts,
+                       MatchText.mentions).where(MatchText.listing_id.in_(ids), MatchText.version == version))}
+
+
+def _write_analyses(session: Session, analyses: dict[int, tuple[list[str], TextAnalysis]], version: str) -> None:
+    if not analyses:
+        return
+    session.execute(delete(MatchText).where(MatchText.listing_id.in_(list(analyses))))
+    now = utcnow()
+    rows = []
+    for listing_id, (languages, analysis) in analyses.items():
+        keys, counts, mentions = analysis.encode()
+        rows.append({"listing_id": listing_id, "version": version, "languages": " ".join(languages),
+                     "token_keys": keys, "counts": counts, "mentions": mentions, "updated_at": now})
+    session.execute(insert(MatchText), rows)
+
+
+def store_analyses(session: Session, listing_ids: Iterable[int]) -> int:
+    """Analyse these listings' texts afresh and store the analyses (after their texts changed:
+    see ``events``); every listing, when ``listing_ids`` is None. Returns how many."""
+    lexicon = _lexicon(session)
+    version = analysis_version(lexicon)
+    done, wanted = 0, sorted(set(listing_ids))
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start:start + BATCH]
+        made = _analyse(session, chunk, lexicon)
+        _write_analyses(session, made, version)
+        session.execute(delete(MatchText).where(MatchText.listing_id.in_(set(chunk) - set(made))))
+        done += len(made)
+    return done
+
+
+def store_all_analyses(session: Session) -> int:
+    """Every listing's analysis afresh (the nightly ``refresh_all``, after an upgrade)."""
+    return store_analyses(session, session.scalars(select(Listing.id)).all())
 
 
 def _public_profiles(session: Session, now: datetime, lexicon: TopicLexicon,
-                     ids: list[int] | None = None) -> Iterator[ListingProfile]:
+                     ids: list[int] | None = None, *, stored: bool = True) -> Iterator[ListingProfile]:
     """Profiles of the public listings (all, or among ``ids``), by increasing id, read as plain
-    rows (no ORM objects) ``BATCH`` listings at a time: one query for the listings, one for their
-    texts, one for their topics and one for their subjects per batch. Each profile is the one
-    ``profile_of`` gives for the listing."""
-    public = (select(Listing.id, Listing.institution_id, Institution.country, Center.slug, Listing.kind,
-                     Listing.direction, Listing.keywords, Listing.keyword_languages, Listing.target_countries,
-                     Listing.working_languages, Listing.trl, Listing.starts_on, Listing.ends_on,
-                     Listing.published_at, Listing.expires_at, Listing.original_language)
-              .join(Institution, Institution.id == Listing.institution_id).join(Center, Center.id == Listing.center_id)
+    rows (no ORM objects) ``BATCH`` listings at a time. Each profile is the one ``profile_of``
+    gives for the listing. The texts' analyses are read as stored (``match_texts``) unless
+    ``stored`` is false; those missing, or of another version, are made from the texts (and
+    written, when ``stored`` is false)."""
+    public = (select(*_PROFILE_COLUMNS).join(Institution, Institution.id == Listing.institution_id)
+              .join(Center, Center.id == Listing.center_id)
               .where(Listing.status == ListingStatus.PUBLISHED, Listing.expires_at > now)
               .order_by(Listing.id).limit(BATCH))
+    session.flush()
+    connection = session.connection()  # plain rows, no ORM loading (nor autoflush)
     thesaurus = current_thesaurus(session)
+    version = analysis_version(lexicon)
     wanted = None if ids is None else sorted(set(ids))
     last = 0
     while True:
         if wanted is None:
-            rows = session.execute(public.where(Listing.id > last)).all()
+            rows = connection.execute(public.where(Listing.id > last)).all()
         else:
             chunk, wanted = wanted[:BATCH], wanted[BATCH:]
-            rows = session.execute(public.where(Listing.id.in_(chunk))).all() if chunk else []
+            rows = connection.execute(public.where(Listing.id.in_(chunk))).all() if chunk else []
         if not rows:
             if wanted:
                 continue
             return
         last = rows[-1][0]
         chunk_ids = [row[0] for row in rows]
-        original_languages = {row[0]: row[-1] for row in rows}
-        texts: dict[int, list[tuple[str, str]]] = {}
-        languages: dict[int, list[str]] = {}
-        originals: dict[int, str] = {}  # listing -> the hash of its original, as machine texts record it
-        for listing_id, language, *fields in session.execute(
-                select(ListingTranslation.listing_id, ListingTranslation.language, ListingTranslation.title,
-                       ListingTranslation.summary, ListingTranslation.description)
-                .where(ListingTranslation.listing_id.in_(chunk_ids))
-                .order_by(ListingTranslation.listing_id, ListingTranslation.id)):
-            languages.setdefault(listing_id, []).append(language)
-            texts.setdefault(listing_id, []).extend((language, text) for text in fields if text)
-            if language == original_languages[listing_id]:
-                originals[listing_id] = text_hash(language, *fields)
-        machine: dict[int, list[tuple[str, str]]] = {}
-        for listing_id, language, source, *fields in session.execute(
-                select(MachineTranslation.listing_id, MachineTranslation.language, MachineTranslation.source_hash,
-                       MachineTranslation.title, MachineTranslation.summary, MachineTranslation.description)
-                .where(MachineTranslation.listing_id.in_(chunk_ids), MachineTranslation.translated_at.is_not(None))
-                .order_by(MachineTranslation.listing_id, MachineTranslation.id)):
-            # current only: from the original as it is now, in a language no person has written
-            if source == originals.get(listing_id) and language not in languages.get(listing_id, ()):
-                machine.setdefault(listing_id, []).extend((language, text) for text in fields if text)
+        analyses = _stored_analyses(session, chunk_ids, version) if stored else {}
+        missing = [listing_id for listing_id in chunk_ids if listing_id not in analyses]
+        if missing:
+            made = _analyse(session, missing, lexicon)
+            if not stored:
+                _write_analyses(session, made, version)
+            analyses.update(made)
         topics: dict[int, list[str]] = {}
-        for listing_id, slug in session.execute(
+        for listing_id, slug in connection.execute(
                 select(listing_topics.c.listing_id, Topic.slug).join(Topic, Topic.id == listing_topics.c.topic_id)
                 .where(listing_topics.c.listing_id.in_(chunk_ids))):
             topics.setdefault(listing_id, []).append(slug)
         subjects = listing_concept_keys(session, chunk_ids)
-        for (listing_id, institution_id, country, center, kind, direction, keywords, keyword_languages,
-             target_countries, working_languages, trl, starts_on, ends_on, published_at, expires_at,
-             _original_language) in rows:
+        for (listing_id, institution_id, country, center, kind, direction, target_countries, working_languages,
+             trl, starts_on, ends_on, published_at, expires_at) in rows:
+            languages, analysis = analyses[listing_id]
             yield build_profile(
                 id=listing_id, institution_id=institution_id, country=country, center=center, kind=kind.value,
-                direction=direction.value, topics=topics.get(listing_id, ()), texts=texts.get(listing_id, ()),
-                keywords=[((keyword_languages or {}).get(keyword), keyword) for keyword in keywords or ()],
-                lexicon=lexicon, target_countries=target_countries or (),
-                working_languages=working_languages or (), languages=languages.get(listing_id, ()),
+                direction=direction.value, topics=topics.get(listing_id, ()), analysis=analysis,
+                target_countries=_json_list(target_countries),
+                working_languages=_json_list(working_languages), languages=languages,
                 trl=trl, starts_on=starts_on, ends_on=ends_on, published_at=published_at, expires_at=expires_at,
-                subjects=subjects.get(listing_id, {}), thesaurus=thesaurus, machine_texts=machine.get(listing_id, ()))
+                subjects=subjects.get(listing_id, {}), thesaurus=thesaurus)
 
 
 def _lexicon(session: Session) -> TopicLexicon:
-    return TopicLexicon({topic.slug: topic.names for topic in session.scalars(select(Topic))})
+    """The taxonomy's names as a lexicon; made again only when they change (it takes a second,
+    and the worker asks for it at every publication)."""
+    global _last_lexicon
+    names = {slug: dict(names) for slug, names in session.execute(select(Topic.slug, Topic.names))}
+    if _last_lexicon is None or _last_lexicon[0] != names:
+        _last_lexicon = (names, TopicLexicon(names))
+    return _last_lexicon[1]
+
+
+_last_lexicon: tuple[dict, TopicLexicon] | None = None
 
 
 def _build_index(session: Session) -> MatchIndex:
@@ -143,7 +239,9 @@ def _build_index(session: Session) -> MatchIndex:
 
 
 def _update_index(session: Session, index: MatchIndex, changed: list[int]) -> None:
-    public = {profile.id: profile for profile in _public_profiles(session, utcnow(), _lexicon(session), changed)}
+    # Analysed afresh (a stored analysis may be a moment older than the change) and stored.
+    public = {profile.id: profile for profile in
+              _public_profiles(session, utcnow(), _lexicon(session), changed, stored=False)}
     for listing_id in changed:
         index.remove(listing_id)
         if listing_id in public:
@@ -189,6 +287,7 @@ def forget(session: Session, listing_id: int) -> None:
 def refresh_all(session: Session, now: datetime | None = None) -> int:
     """Every public listing's partners from scratch (nightly, or after a bulk import)."""
     now = now or utcnow()
+    store_all_analyses(session)  # heals any analysis a failed receiver left behind
     lexicon = _lexicon(session)
     index = MatchIndex(_public_profiles(session, now, lexicon))
     _indexes.put(session, index)

@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from hashlib import blake2b
 from itertools import chain, repeat
 
 from portal.language.analyzer import (_CJK_RUN, _WORD, MAX_TOKEN_LENGTH, STEM_MARKER, cjk_bigrams, fold,
                                       segments, stem_token)
 
 __all__ = ["PREFIX_LANGUAGES", "PREFIX_LENGTH", "fold", "matching_tokens", "ordered_matching_tokens",
-           "text_matching_tokens", "word_token"]
+           "text_matching_tokens", "token_keys", "word_token"]
 
 #: Chinese function characters: a bigram with one of them rarely is a word ("技术的", "和滴").
 CJK_FUNCTION_CHARACTERS = frozenset("的了和与及在为是等对将向从以并可于其我们这该各之也或把被由而所已")
@@ -89,3 +90,16 @@ def word_token(word: str, language: str | None) -> str:
     if language in PREFIX_LANGUAGES:
         return STEM_MARKER + word[:PREFIX_LENGTH]
     return word
+
+
+def token_keys(tokens: Iterable[str]) -> bytes:
+    """Each token's key, 8 bytes (little-endian) a token: the first 64 bits of its BLAKE2b hash,
+    the same in every process and on every machine, so stored analyses and the index need no
+    table of token strings. Two tokens of a million share a key with odds of about 3 in 100
+    million (and would then count as one word)."""
+    return b"".join([_key(token) for token in tokens])
+
+
+@lru_cache(maxsize=200_000)
+def _key(token: str) -> bytes:
+    return blake2b(token.encode(), digest_size=8).digest()
