@@ -191,3 +191,54 @@ def test_the_full_recomputation_gives_the_partners_a_publication_gives(app, db_s
             (suggestion.listing_id, suggestion.score) for suggestion in expected]
         texts_counted += sum(1 for match in stored for reason in match.reasons if reason["code"] == "similar_text")
     assert texts_counted > 0
+
+
+def test_the_build_reads_stored_analyses_that_follow_every_change(app, db_session):
+    """The worker's build reads each listing's text analysis as stored (``match_texts``): the
+    same tokens, counts and concepts its texts give, so the same suggestions. A change to the
+    texts stores the new analysis; a row of another analyzer version is not trusted."""
+    from portal.changes.signals import announce_listing_changed, deliver_now
+    from portal.database import utcnow
+    from portal.matching import store
+    from portal.matching.engine import suggest
+    from portal.matching.index import MatchIndex
+    from portal.matching.models import MatchText
+    from portal.matching.profile import HashedTokens, half_texts
+    from portal.matching.text import token_keys
+    from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, current_thesaurus, load_file
+    from seed.loader import load_seed
+
+    load_file(db_session, SHIPPED_THESAURUS)
+    load_seed(db_session, app)
+    annotate_all(db_session)
+    assert store.store_all_analyses(db_session) >= 10
+    db_session.commit()
+    lexicon, thesaurus, now = store._lexicon(db_session), current_thesaurus(db_session), utcnow()
+    public = db_session.scalars(select(Listing).where(Listing.status == ListingStatus.PUBLISHED,
+                                                      Listing.expires_at > now).order_by(Listing.id)).all()
+    stored = list(store._public_profiles(db_session, now, lexicon))
+    from_texts = [store.profile_of(listing, lexicon, thesaurus) for listing in public]
+    assert all(isinstance(profile.tokens, HashedTokens) for profile in stored)
+    for mine, theirs in zip(stored, from_texts, strict=True):
+        assert mine.tokens.keys == token_keys(theirs.tokens)
+        assert mine.tokens.counts == half_texts(theirs.tokens.values())
+        assert dict(mine.concepts) == dict(theirs.concepts) and mine.subjects == theirs.subjects
+    by_storage, by_texts = MatchIndex(stored), MatchIndex(from_texts)
+    for mine, theirs in zip(stored, from_texts):
+        assert suggest(mine, by_storage) == suggest(theirs, by_texts)
+
+    listing = public[0]
+    version = listing.translations[0]
+    version.title = "Saxaul seedlings for sand fixation on the Aral Sea bed"
+    announce_listing_changed(db_session, [listing.id])
+    db_session.commit()
+    deliver_now(db_session)
+    row = db_session.get(MatchText, listing.id)
+    db_session.refresh(row)
+    assert row.token_keys == token_keys(store.profile_of(listing, lexicon, thesaurus).tokens)
+    assert "saxaul" in version.title.lower()
+
+    row.version = "0:older"
+    db_session.commit()
+    again = next(store._public_profiles(db_session, now, lexicon, [listing.id]))
+    assert not isinstance(again.tokens, HashedTokens) and any("saxaul" in token for token in again.tokens)
