@@ -2,9 +2,8 @@
 
 match_texts keeps, per listing, what the matching engine's text analysis made of its texts
 (its tokens' keys and counts, topic mentions, the versions' languages), so that the worker builds
-its index without analysing every listing's texts again. Empty after upgrading: the next
-``flask listings match --all`` (or the worker's nightly refresh) fills it, and until then the
-worker analyses the listings it finds no row for.
+its index without analysing every listing's texts again. Empty after upgrading: ``flask
+listings match`` fills it, and until then the worker analyses the listings it finds no row for.
 
 Revision ID: 0017
 Revises: 0015
