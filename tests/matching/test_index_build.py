@@ -94,3 +94,25 @@ def test_the_same_listings_get_the_same_suggestions_in_every_process():
                                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout)
             for seed in ("1", "2")]
     assert runs[0] == runs[1] and sum(map(len, runs[0])) > 100
+
+
+def test_profiles_as_stored_give_the_index_and_suggestions_their_texts_give(eval_sets):
+    """The worker's build reads each listing's analysis as stored: token keys and counts in
+    halves, no strings (``TextAnalysis.encode``/``decode``). Same signatures, same suggestions,
+    and the concepts and subjects the index keeps apart come back as they went in."""
+    from portal.matching.profile import HashedTokens, TextAnalysis
+
+    profiles = eval_sets["dev"]
+    stored = []
+    for profile in profiles:
+        keys, counts, mentions = TextAnalysis(dict(profile.tokens), {"drip-irrigation": 2}).encode()
+        analysis = TextAnalysis.decode(keys, counts, mentions)
+        assert analysis.mentions == {"drip-irrigation": 2} and isinstance(analysis.tokens, HashedTokens)
+        stored.append(profile.copy_with(tokens=analysis.tokens))
+    by_texts, as_stored = MatchIndex(profiles), MatchIndex(stored)
+    for profile, again in zip(profiles, stored):
+        assert by_texts.signature(profile.tokens) == as_stored.signature(again.tokens)
+        assert suggest(profile, by_texts) == suggest(again, as_stored) == suggest(again, by_texts)
+        kept = as_stored.get(profile.id)
+        assert dict(kept.concepts) == dict(profile.concepts) and kept.subjects == profile.subjects
+        assert not kept.tokens and kept.topics == profile.topics
