@@ -162,7 +162,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure_database(url: str) -> None:
+def measure_database(url: str, queries: int = 300) -> None:
     """The worker's whole build (``matching.store._build_index``): reading the public listings,
     their texts and subjects, building their profiles, then the index."""
     import tempfile
@@ -191,6 +191,25 @@ def measure_database(url: str) -> None:
         print(f"worker's index build from the database: {len(index):,} listings in {build:.1f} s "
               f"({cpu:.1f} s of CPU in this process), memory (RSS growth): {_rss_mib() - rss:.0f} MiB, "
               f"peak RSS of the process: {_peak_rss_mib():.0f} MiB")
+        # What the worker does for each publication, on these listings: suggestions for a listing
+        # (as the nightly recomputation does for every one), and on_publish (re-adding it).
+        rng = random.Random(7)
+        ids = sorted(rng.sample([profile.id for profile in index], min(queries, len(index))))
+        profiles = list(store._public_profiles(db.session, store.utcnow(), store._lexicon(db.session), ids))
+        timings = []
+        for profile in profiles:
+            started = time.perf_counter()
+            suggest(profile, index, limit=10)
+            timings.append((time.perf_counter() - started) * 1e3)
+        publish = []
+        for profile in profiles[:50]:
+            started = time.perf_counter()
+            on_publish(profile, index, limit=10, reverse_limit=200)
+            publish.append((time.perf_counter() - started) * 1e3)
+        print(f"suggest(limit=10) for {len(timings)} random listings: p50 {_percentile(timings, 0.5):.1f} ms, "
+              f"p95 {_percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms; "
+              f"on_publish for {len(publish)}: p50 {_percentile(publish, 0.5):.1f} ms, "
+              f"p95 {_percentile(publish, 0.95):.1f} ms")
 
 
 def main() -> None:
@@ -205,7 +224,7 @@ def main() -> None:
                         help="instead: build the index as the worker does, from this database's listings")
     args = parser.parse_args()
     if args.database:
-        return measure_database(args.database)
+        return measure_database(args.database, args.queries)
 
     started = time.perf_counter()
     generator = Generator(args.seed)

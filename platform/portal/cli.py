@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.i18n.catalogs import translations_cli
 from portal.listings.cli import listings_cli
 from portal.matching import cli as _matching_cli  # noqa: F401 - adds "listings match"
-from portal.matching.store import refresh_all
+from portal.matching.store import refresh_all, store_all_analyses
 from portal.migrations import alembic_config
 from portal.moderation import cli as _moderation_cli  # noqa: F401 - adds "listings expire"
 from portal.notifications.cli import notifications_cli
@@ -178,6 +178,7 @@ def seed_command(quiet: bool) -> None:
     report = seed_loader().load_seed(db.session, current_app)
     annotate_all(db.session)
     rebuild_index(db.session)
+    store_all_analyses(db.session)
     refresh_all(db.session)
     db.session.commit()
     if not quiet:

@@ -11,7 +11,7 @@ from portal.changes.log import Followed, current_token
 from portal.extensions import db
 from portal.listings.cli import listings_cli
 from portal.matching.follow import rematch_changed
-from portal.matching.store import refresh_all
+from portal.matching.store import refresh_all, store_all_analyses
 
 
 @listings_cli.command("match")
@@ -20,6 +20,10 @@ from portal.matching.store import refresh_all
 def match_listings(follow: bool, interval: float) -> None:
     """Recompute every public listing's suggested partners (nightly, or after an import); with
     --follow, stay and compute them for each listing published or changed from then on."""
+    # Every listing's stored text analysis afresh first, committed at once (after an upgrade, or
+    # where a change's receiver failed): the recomputation below reads them.
+    store_all_analyses(db.session)
+    db.session.commit()
     count = refresh_all(db.session)
     followed = Followed(current_token(db.session))
     db.session.commit()

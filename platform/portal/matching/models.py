@@ -28,7 +28,7 @@ class MatchText(Base):
     """What matching read in a listing's texts (``profile.TextAnalysis``, encoded), stored when
     its texts change, so that building the worker's index needs no text analysis. ``version``
     names the analyzer and the taxonomy it was made with; a row of another version is ignored
-    (and written again by the next change or the nightly ``refresh_all``)."""
+    (and written again by the next change, or by ``flask listings match``)."""
 
     __tablename__ = "match_texts"
 

@@ -166,7 +166,8 @@ def store_analyses(session: Session, listing_ids: Iterable[int]) -> int:
 
 
 def store_all_analyses(session: Session) -> int:
-    """Every listing's analysis afresh (the nightly ``refresh_all``, after an upgrade)."""
+    """Every listing's analysis afresh (``flask listings match``, ``flask seed``: after an
+    upgrade, or where a change's receiver failed)."""
     return store_analyses(session, session.scalars(select(Listing.id)).all())
 
 
@@ -175,8 +176,9 @@ def _public_profiles(session: Session, now: datetime, lexicon: TopicLexicon,
     """Profiles of the public listings (all, or among ``ids``), by increasing id, read as plain
     rows (no ORM objects) ``BATCH`` listings at a time. Each profile is the one ``profile_of``
     gives for the listing. The texts' analyses are read as stored (``match_texts``) unless
-    ``stored`` is false; those missing, or of another version, are made from the texts (and
-    written, when ``stored`` is false)."""
+    ``stored`` is false; those missing, or of another version, are made from the texts. Never
+    written here: the worker's transaction would hold their rows' locks, and a request changing
+    the listing (which stores its analysis) would wait for the worker's pass to end."""
     public = (select(*_PROFILE_COLUMNS).join(Institution, Institution.id == Listing.institution_id)
               .join(Center, Center.id == Listing.center_id)
               .where(Listing.status == ListingStatus.PUBLISHED, Listing.expires_at > now)
@@ -204,10 +206,7 @@ def _public_profiles(session: Session, now: datetime, lexicon: TopicLexicon,
         analyses = _stored_analyses(session, chunk_ids, version, between=ranged) if stored else {}
         missing = [listing_id for listing_id in chunk_ids if listing_id not in analyses]
         if missing:
-            made = _analyse(session, missing, lexicon)
-            if not stored:
-                _write_analyses(session, made, version)
-            analyses.update(made)
+            analyses.update(_analyse(session, missing, lexicon))
         topics: dict[int, list[str]] = {}
         topic_scope = (listing_topics.c.listing_id.between(chunk_ids[0], chunk_ids[-1]) if ranged
                        else listing_topics.c.listing_id.in_(chunk_ids))
@@ -247,7 +246,7 @@ def _build_index(session: Session) -> MatchIndex:
 
 
 def _update_index(session: Session, index: MatchIndex, changed: list[int]) -> None:
-    # Analysed afresh (a stored analysis may be a moment older than the change) and stored.
+    # Analysed afresh: a stored analysis may be a moment older than the change.
     public = {profile.id: profile for profile in
               _public_profiles(session, utcnow(), _lexicon(session), changed, stored=False)}
     for listing_id in changed:
@@ -279,8 +278,7 @@ def refresh_matches(session: Session, listing: Listing, now: datetime | None = N
         update = on_publish(profile_of(listing, lexicon, current_thesaurus(session)), _indexes.get(session),
                             limit=LIMIT, now=now)
     _replace(session, listing.id, update.suggestions)
-    for partner_id, suggestion in update.reverse:
-        _merge(session, partner_id, suggestion)
+    _merge(session, update.reverse)
     after = session.execute(select(ListingMatch.listing_id, ListingMatch.partner_id)
                             .where(involving, ListingMatch.score >= STRONG_MATCH))
     return sorted(tuple(row) for row in after if tuple(row) not in before)
@@ -295,7 +293,6 @@ def forget(session: Session, listing_id: int) -> None:
 def refresh_all(session: Session, now: datetime | None = None) -> int:
     """Every public listing's partners from scratch (nightly, or after a bulk import)."""
     now = now or utcnow()
-    store_all_analyses(session)  # heals any analysis a failed receiver left behind
     lexicon = _lexicon(session)
     index = MatchIndex(_public_profiles(session, now, lexicon))
     _indexes.put(session, index)
@@ -323,23 +320,30 @@ def _replace(session: Session, listing_id: int, suggestions: list[Suggestion]) -
     session.flush()
 
 
-def _merge(session: Session, listing_id: int, suggestion: Suggestion) -> None:
-    """Put the new listing into an existing listing's list if it is among the best."""
-    rows = list(session.scalars(select(ListingMatch).where(ListingMatch.listing_id == listing_id)))
-    rows = [row for row in rows if row.partner_id != suggestion.listing_id]
-    if len(rows) >= LIMIT and min(row.score for row in rows) >= suggestion.score:
-        return
-    session.execute(delete(ListingMatch).where(ListingMatch.listing_id == listing_id,
-                                               ListingMatch.partner_id == suggestion.listing_id))
-    kept = sorted(rows, key=lambda row: -row.score)[:LIMIT - 1]
-    for row in rows:
-        if row not in kept:
-            session.delete(row)
-    session.add(_row(listing_id, suggestion, 0))
+def _merge(session: Session, reverse: list[tuple[int, Suggestion]]) -> None:
+    """Put the new listing into each existing listing's list where it is among the best
+    (``reverse``: (listing id, the new listing as its suggestion)). Their lists are read in one
+    query and written in one flush: a publication reaches up to 200 lists."""
+    lists: dict[int, list[ListingMatch]] = {}
+    partners = [listing_id for listing_id, _ in reverse]
+    for start in range(0, len(partners), 1000):
+        for row in session.scalars(select(ListingMatch).where(ListingMatch.listing_id.in_(partners[start:start + 1000]))):
+            lists.setdefault(row.listing_id, []).append(row)
+    for listing_id, suggestion in reverse:
+        rows = lists.get(listing_id, [])
+        others = [row for row in rows if row.partner_id != suggestion.listing_id]
+        if len(others) >= LIMIT and min(row.score for row in others) >= suggestion.score:
+            continue
+        kept = sorted(others, key=lambda row: -row.score)[:LIMIT - 1]
+        for row in rows:
+            if row not in kept:
+                session.delete(row)  # beyond the list now, or the new listing's old entry
+        new = _row(listing_id, suggestion, 0)
+        session.add(new)
+        for rank, row in enumerate(sorted([*kept, new], key=lambda row: -row.score)):
+            if row.rank != rank:
+                row.rank = rank
     session.flush()
-    for rank, row in enumerate(sorted(session.scalars(select(ListingMatch).where(ListingMatch.listing_id == listing_id)),
-                                      key=lambda row: -row.score)):
-        row.rank = rank
 
 
 def _row(listing_id: int, suggestion: Suggestion, rank: int) -> ListingMatch:
