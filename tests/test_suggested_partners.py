@@ -242,3 +242,37 @@ def test_the_build_reads_stored_analyses_that_follow_every_change(app, db_sessio
     db_session.commit()
     again = next(store._public_profiles(db_session, now, lexicon, [listing.id]))
     assert not isinstance(again.tokens, HashedTokens) and any("saxaul" in token for token in again.tokens)
+
+
+def test_a_publication_enters_existing_lists_only_where_it_is_among_the_best(db_session, make):
+    """The reverse merge keeps each list to its best ten, in rank order, with one entry per
+    partner (a listing published again replaces its entry)."""
+    from portal.matching import store
+    from portal.matching.engine import Suggestion
+
+    listings = [make.listing(title=f"Listing {number}") for number in range(14)]
+    full, short, new = listings[0], listings[1], listings[13]
+    old = {partner.id: round(0.1 * number, 2) for number, partner in enumerate(listings[2:12], start=1)}
+    for rank, (partner_id, score) in enumerate(sorted(old.items(), key=lambda item: -item[1])):
+        db_session.add(ListingMatch(listing_id=full.id, partner_id=partner_id, score=score, rank=rank))
+    db_session.add(ListingMatch(listing_id=short.id, partner_id=listings[2].id, score=0.3, rank=0))
+    db_session.flush()
+
+    def stored(listing):
+        return [(row.partner_id, row.score, row.rank) for row in db_session.scalars(
+            select(ListingMatch).where(ListingMatch.listing_id == listing.id).order_by(ListingMatch.rank))]
+
+    store._merge(db_session, [(full.id, Suggestion(new.id, 0.55, ())), (short.id, Suggestion(new.id, 0.2, ()))])
+    db_session.expire_all()
+    expected = sorted([*[(partner, score) for partner, score in old.items() if score > 0.1], (new.id, 0.55)],
+                      key=lambda item: -item[1])
+    assert stored(full) == [(partner, score, rank) for rank, (partner, score) in enumerate(expected)]
+    assert stored(short) == [(listings[2].id, 0.3, 0), (new.id, 0.2, 1)]
+
+    store._merge(db_session, [(full.id, Suggestion(new.id, 0.95, ())), (short.id, Suggestion(new.id, 0.05, ()))])
+    db_session.expire_all()
+    assert [row[:2] for row in stored(full)][:2] == [(listings[11].id, 1.0), (new.id, 0.95)] and len(stored(full)) == 10
+    assert stored(short) == [(listings[2].id, 0.3, 0), (new.id, 0.05, 1)]  # room left: it stays, lower
+    store._merge(db_session, [(full.id, Suggestion(listings[12].id, 0.01, ()))])  # not among the best: no change
+    db_session.expire_all()
+    assert listings[12].id not in [row[0] for row in stored(full)]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Text, cast, delete, insert, or_, select
+from sqlalchemy import Text, cast, delete, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from portal.database import utcnow
@@ -322,28 +322,38 @@ def _replace(session: Session, listing_id: int, suggestions: list[Suggestion]) -
 
 def _merge(session: Session, reverse: list[tuple[int, Suggestion]]) -> None:
     """Put the new listing into each existing listing's list where it is among the best
-    (``reverse``: (listing id, the new listing as its suggestion)). Their lists are read in one
-    query and written in one flush: a publication reaches up to 200 lists."""
-    lists: dict[int, list[ListingMatch]] = {}
+    (``reverse``: (listing id, the new listing as its suggestion)). A publication reaches up to
+    200 lists: they are read as plain (listing, partner, score, rank) rows in one query, and
+    the rows leaving, coming and changing rank are written in three statements."""
+    lists: dict[int, list[tuple[int, float, int]]] = {}  # listing -> (partner, score, rank)
     partners = [listing_id for listing_id, _ in reverse]
     for start in range(0, len(partners), 1000):
-        for row in session.scalars(select(ListingMatch).where(ListingMatch.listing_id.in_(partners[start:start + 1000]))):
-            lists.setdefault(row.listing_id, []).append(row)
+        for listing_id, partner_id, score, rank in session.execute(
+                select(ListingMatch.listing_id, ListingMatch.partner_id, ListingMatch.score, ListingMatch.rank)
+                .where(ListingMatch.listing_id.in_(partners[start:start + 1000]))):
+            lists.setdefault(listing_id, []).append((partner_id, score, rank))
+    leaving, coming, ranks = [], [], []
     for listing_id, suggestion in reverse:
         rows = lists.get(listing_id, [])
-        others = [row for row in rows if row.partner_id != suggestion.listing_id]
-        if len(others) >= LIMIT and min(row.score for row in others) >= suggestion.score:
+        others = [row for row in rows if row[0] != suggestion.listing_id]
+        if len(others) >= LIMIT and min(score for _, score, _ in others) >= suggestion.score:
             continue
-        kept = sorted(others, key=lambda row: -row.score)[:LIMIT - 1]
-        for row in rows:
-            if row not in kept:
-                session.delete(row)  # beyond the list now, or the new listing's old entry
-        new = _row(listing_id, suggestion, 0)
-        session.add(new)
-        for rank, row in enumerate(sorted([*kept, new], key=lambda row: -row.score)):
-            if row.rank != rank:
-                row.rank = rank
-    session.flush()
+        kept = sorted(others, key=lambda row: -row[1])[:LIMIT - 1]
+        staying = {partner_id for partner_id, _score, _rank in kept}
+        leaving += [(listing_id, row[0]) for row in rows if row[0] not in staying]
+        ordered = sorted([*kept, (suggestion.listing_id, suggestion.score, None)], key=lambda row: -row[1])
+        for rank, (partner_id, _, was) in enumerate(ordered):
+            if was is None:
+                coming.append(_values(listing_id, suggestion, rank))
+            elif was != rank:
+                ranks.append({"listing_id": listing_id, "partner_id": partner_id, "rank": rank})
+    if leaving:
+        session.execute(delete(ListingMatch).where(tuple_(ListingMatch.listing_id, ListingMatch.partner_id)
+                                                   .in_(leaving)))
+    if coming:
+        session.execute(insert(ListingMatch), coming)
+    if ranks:
+        session.execute(update(ListingMatch), ranks)  # by primary key, executemany
 
 
 def _row(listing_id: int, suggestion: Suggestion, rank: int) -> ListingMatch:
