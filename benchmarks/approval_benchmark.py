@@ -16,7 +16,7 @@ it measures, and they do not depend on the other listings' stored suggestions. T
   seeded moderator (moderator.land@demo.cca-portal.org) moderates;
 * starts the portal under gunicorn as the README's production command does (``-c
   gunicorn.conf.py``, sync workers, gunicorn's default 30 s timeout) and ``flask worker`` beside
-  it (a pass every 5 s, its default);
+  it (a pass every 2 s, its default);
 * signs in over HTTP, and for each listing loads its review page (for the CSRF token, as the
   browser does) and times the POST that approves it;
 * meanwhile watches the database for each approved listing's suggestions and times how long

@@ -2,7 +2,7 @@
 
 The worker (``flask worker``: the outbox, suggested partners, digests) runs beside the web
 server and stops with it; it is what computes a newly published listing's suggested partners
-(a pass every 5 s), as in production: the web server never does. Options: --host (default 127.0.0.1), --port (default 5000).
+(a pass every 2 s), as in production: the web server never does. Options: --host (default 127.0.0.1), --port (default 5000).
 DATABASE_URL picks another database.
 The demo runs with debug off, as production does; unless SECRET_KEY is set, it uses a key
 generated once into instance/secret_key (so sessions survive a restart).

@@ -15,7 +15,8 @@ from portal.worker.passes import KINDS, Worker, run
 @click.command("worker")
 @with_appcontext
 @click.option("--once", is_flag=True, help="Make one pass, then exit (for cron).")
-@click.option("--interval", type=float, default=5.0, show_default=True, help="Seconds between passes.")
+@click.option("--interval", type=float, default=2.0, show_default=True,
+              help="Seconds between passes (suggestions follow a publication within a few of them).")
 @click.option("--only", type=click.Choice(KINDS), multiple=True,
               help="Do only this kind of work (repeat for several); default: all of them.")
 def worker_command(once: bool, interval: float, only: tuple[str, ...]) -> None:
