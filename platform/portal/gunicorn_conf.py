@@ -49,8 +49,8 @@ def warm_up(app: Any, logger: Logger = log) -> float | None:
 def post_worker_init(worker: Any) -> None:
     """gunicorn's hook in a new worker, after it loaded the app and before it accepts requests."""
     app = worker.wsgi
-    if not hasattr(app, "app_context"):
-        return  # not the portal's Flask app (wrapped by something else): nothing to warm
+    if "portal.db" not in getattr(app, "extensions", {}):
+        return  # not the portal's Flask app (wrapped, or another app beside it): nothing to warm
     seconds = warm_up(app, worker.log)
     if seconds is not None:
         worker.log.info("worker %s warm: facet index built in %.1f s", worker.pid, seconds)

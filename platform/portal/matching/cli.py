@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import click
+from flask import current_app
 
 from portal.changes.log import Followed, current_token
 from portal.extensions import db
@@ -20,6 +21,14 @@ from portal.matching.store import refresh_all, store_all_analyses
 def match_listings(follow: bool, interval: float) -> None:
     """Recompute every public listing's suggested partners (nightly, or after an import); with
     --follow, stay and compute them for each listing published or changed from then on."""
+    # In a request context on PUBLIC_URL, as the worker's passes: the news of strong new matches
+    # links there, and it is written in this command's session (a context of its own would
+    # open another session, which nothing commits).
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        _match(follow, interval)
+
+
+def _match(follow: bool, interval: float) -> None:
     # Every listing's stored text analysis afresh first, committed at once (after an upgrade, or
     # where a change's receiver failed): the recomputation below reads them.
     store_all_analyses(db.session)
