@@ -152,7 +152,7 @@ def _write_analyses(session: Session, analyses: dict[int, tuple[list[str], TextA
 
 def store_analyses(session: Session, listing_ids: Iterable[int]) -> int:
     """Analyse these listings' texts afresh and store the analyses (after their texts changed:
-    see ``events``); every listing, when ``listing_ids`` is None. Returns how many."""
+    see ``events``). Returns how many; the rows of listings that are gone are dropped."""
     lexicon = _lexicon(session)
     version = analysis_version(lexicon)
     done, wanted = 0, sorted(set(listing_ids))
