@@ -394,9 +394,10 @@ class MatchIndex:
         try:
             return list(map(self._name_numbers.__getitem__, names))  # known names: at C speed
         except KeyError:
-            return [self._name_numbers.get(name) or self._new_name(name) for name in names]
+            return [self._new_name(name) for name in names]
 
     def _new_name(self, name: str) -> int:
+        """The name's number, given it now if it has none."""
         number = self._name_numbers.get(name)
         if number is None:
             number = self._name_numbers[name] = len(self._names)
