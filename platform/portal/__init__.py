@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None, instance_path: Path | None = None)
 
     from portal import i18n
     from portal.accounts import auth
+    from portal.cache import pages
     from portal.web import assets, compression, errors, security, templating
 
     i18n.init_app(app)
@@ -41,6 +42,7 @@ def create_app(overrides: dict | None = None, instance_path: Path | None = None)
     errors.init_app(app)
     templating.init_app(app)
     assets.init_app(app)
+    pages.init_app(app)  # before the compression: its after_request runs after it
     compression.init_app(app)
     _register_blueprints(app)
     _connect_receivers()

@@ -33,8 +33,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", None, "Signs sessions and tokens; every process and machine needs the same "
             "one. Required unless debug is on (flask --debug, FLASK_DEBUG=1) or under TESTING, where "
             "a development key is generated into instance/secret_key."),
-    Setting("REDIS_URL", None, "When set, sign-in throttling counters live in Redis "
-            "(shared by all app servers); otherwise in the database."),
+    Setting("REDIS_URL", None, "When set, sign-in throttling counters, the home page's figures and "
+            "the shared page cache live in Redis (shared by all app servers); otherwise in the database."),
+    Setting("PAGE_CACHE_SECONDS", 60, "How long a public page (home, listings, search, the API's "
+            "listings) rendered for a visitor who is not signed in is served to the next ones, by every "
+            "process, unless public content changes first (any change to it empties the cache at "
+            "once). 0 turns the shared page cache off."),
     Setting("SMTP_HOST", None, "When set, the worker (`flask worker`) sends email through this SMTP "
             "server after the request that wrote it commits; every message is also kept in the outbox. "
             "Unset: messages are only kept in the outbox (demo)."),

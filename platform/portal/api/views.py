@@ -22,6 +22,7 @@ from portal.statistics.figures import figures_for
 from portal.subjects.services import subjects_of, subjects_of_many
 from portal.taxonomy.models import Center, Topic
 from portal.web.navigation import get_or_404
+from portal.cache.pages import shared_page
 
 bp = Blueprint("api", __name__)
 
@@ -66,6 +67,7 @@ def _strict_problems(vocabulary: SearchVocabulary) -> list[str]:
 
 
 @bp.route("/listings")
+@shared_page
 def list_listings():
     language = g.lang_code
     index, vocabulary = current_search(language)
@@ -92,6 +94,7 @@ def list_listings():
 
 
 @bp.route("/listings/<int:listing_id>")
+@shared_page
 def get_listing(listing_id: int):
     listing = get_or_404(Listing, listing_id)
     if not listing.is_public():

@@ -37,6 +37,7 @@ from portal.taxonomy.blueprint import ordered_centers
 from portal.taxonomy.models import Center
 from portal.web.blueprint import bp
 from portal.web.sections import sections
+from portal.cache.pages import shared_page
 
 # Counting every public listing takes tens of milliseconds at 100,000 of them: every process
 # shares one count for this long (the newest listings below are always current).
@@ -64,6 +65,7 @@ def home_figure(key: str, label: Callable[[int], str], *, order: int = 50) -> Ca
 
 
 @bp.route("/")
+@shared_page
 def home():
     centers = ordered_centers()
     stats = shared("home:figures", STATS_SECONDS, _stats)

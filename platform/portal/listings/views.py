@@ -17,9 +17,11 @@ from portal.listings.queries import public_listings_of
 from portal.listings.pages import render_detail
 from portal.web.navigation import get_or_404
 from portal.web.sections import section
+from portal.cache.pages import shared_page
 
 
 @bp.route("/<int:listing_id>")
+@shared_page
 def detail(listing_id: int):
     # What the page shows, in the same query (the texts and topics follow in one each).
     listing = get_or_404(Listing, listing_id, options=[joinedload(Listing.institution), joinedload(Listing.center)])

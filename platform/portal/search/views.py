@@ -17,9 +17,11 @@ from portal.search.vocabulary import PER_PAGE, current_search, search_params
 from portal.taxonomy.blueprint import bp as taxonomy_bp
 from portal.taxonomy.blueprint import ordered_centers
 from portal.web.pagination import Page
+from portal.cache.pages import shared_page
 
 
 @listings_bp.route("/")
+@shared_page
 def browse():
     index, vocabulary = current_search(current_language())
     params = search_params(vocabulary, request.args.to_dict(flat=False))
@@ -29,6 +31,7 @@ def browse():
 
 
 @taxonomy_bp.route("/<slug>")
+@shared_page
 def center(slug: str):
     """A center's landing page: its description and the search, limited to its listings."""
     center = next((center for center in ordered_centers() if center.slug == slug), None)  # the header's
