@@ -101,6 +101,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                       help="times the whole interleaved sequence is repeated (default 1)")
     load.add_argument("--threads", type=int, default=2, help="wrk threads, -t (default 2)")
     load.add_argument("--connections", type=int, default=8, help="wrk connections, -c (default 8)")
+    load.add_argument("--accept-encoding", default="gzip, deflate, br", metavar="VALUE",
+                      help="Accept-Encoding header of every request (default 'gzip, deflate, br', as browsers "
+                           "send: pages are compressed as they would be for them); '' sends none")
     load.add_argument("--pages", metavar="NAME", nargs="+",
                       help="measure only these pages (names as in the table, e.g. home '/healthz')")
     args = parser.parse_args(argv)
@@ -203,6 +206,8 @@ def wrk(url: str, seconds: int, args: argparse.Namespace) -> WrkRun:
     # wrk's own timeout (2 s) would drop slow answers from the latencies: wait as long as gunicorn does.
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", f"--timeout={args.timeout}s",
                "--latency", url]
+    if args.accept_encoding:
+        command[-1:-1] = ["-H", f"Accept-Encoding: {args.accept_encoding}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
@@ -391,7 +396,8 @@ def print_table(rows: list[Row], args: argparse.Namespace) -> None:
         cpu_ms = f"{statistics.median(cpu):,.1f}" if cpu else "–"
         print(f"| {row.name} | {rps:,.1f} | {share} | {p50:,.1f} | {p99:,.1f} | {errors} | {cpu_ms} |")
     print(f"\n(gunicorn --workers {args.workers} --timeout {args.timeout}; "
-          f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s; {args.rounds} round(s); "
+          f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s, Accept-Encoding: "
+          f"{args.accept_encoding or 'none'}; {args.rounds} round(s); "
           "medians over rounds; share = page req/s ÷ mean of the hello runs "
           "before and after it; worker CPU = user+system time of the app's gunicorn workers during the "
           "run ÷ requests, from /proc: the database server's share is not in it)")
