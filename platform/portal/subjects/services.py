@@ -235,18 +235,27 @@ def subjects_of(session: Session, listing_id: int, language: str) -> list[Subjec
 
 def subjects_of_many(session: Session, listing_ids: Sequence[int], language: str,
                      limit: int = 4) -> dict[int, list[Subject]]:
-    """Each listing's first ``limit`` subjects, in one query (result cards)."""
+    """Each listing's first ``limit`` subjects, in one query of plain rows (result cards): the
+    database keeps only the first ``limit`` of each listing and reads just the labels shown
+    (loading each concept's whole labels took a search page 28 ms at 100,000 listings)."""
     if not listing_ids:
         return {}
+    ranked = (select(ListingConcept.listing_id, ListingConcept.concept_id, ListingConcept.source,
+                     ListingConcept.forms[0].as_string().label("form"),
+                     func.row_number().over(partition_by=ListingConcept.listing_id,
+                                            order_by=(ListingConcept.mentions.desc(), ListingConcept.concept_id))
+                     .label("rank"))
+              .where(ListingConcept.listing_id.in_(list(listing_ids)), ListingConcept.rejected.is_(False))
+              .subquery())
+    rows = session.execute(
+        select(ranked.c.listing_id, ranked.c.source, ranked.c.form, ConceptRow.key,
+               ConceptRow.labels[(language, "pref")].as_string(), ConceptRow.labels[("en", "pref")].as_string())
+        .join(ConceptRow, ConceptRow.id == ranked.c.concept_id)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.listing_id, ranked.c.rank))
     found: dict[int, list[Subject]] = {}
-    rows = session.scalars(select(ListingConcept).where(ListingConcept.listing_id.in_(list(listing_ids)),
-                                                        ListingConcept.rejected.is_(False))
-                           .order_by(ListingConcept.listing_id, ListingConcept.mentions.desc(),
-                                     ListingConcept.concept_id))
-    for row in rows:
-        subjects = found.setdefault(row.listing_id, [])
-        if len(subjects) < limit:
-            subjects.append(_subject(row, language))
+    for listing_id, source, form, key, label, english in rows:
+        found.setdefault(listing_id, []).append(Subject(key, label or english or key, source, form or ""))
     return found
 
 
