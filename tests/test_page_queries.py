@@ -15,6 +15,12 @@ HOME_CAP = 5  # the centers, the shared counts, the newest listings, their texts
 DETAIL_CAP = 7  # the listing, its texts, topics and subjects, the centers, related listings and their texts
 
 
+@pytest.fixture(autouse=True)
+def rendered(app, monkeypatch):
+    """These tests count what rendering a page costs: the shared page cache stays out of it."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+
+
 @pytest.fixture()
 def statements(app):
     """The statements sent while the test runs; clear it before the request to count."""
@@ -104,3 +110,13 @@ def test_home_counts_are_computed_once_for_every_process(app, client, db_session
     first = client.get("/en/").get_data(as_text=True)
     assert client.get("/ru/").status_code == 200 and len(calls) == 1  # the stored row served the second
     assert "30" in first  # open listings
+
+
+@pytest.mark.parametrize("path", ["/en/listings/?q=irrigation", "/en/", "/api/v1/listings?q=irrigation"])
+def test_a_page_from_the_shared_cache_costs_one_statement(app, market, monkeypatch, statements, path):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 60)
+    assert app.test_client().get(path).headers["X-Page-Cache"] == "miss"
+    statements.clear()
+    response = app.test_client().get(path)  # another visitor
+    assert response.headers["X-Page-Cache"] == "hit"
+    assert len(statements) == 1  # the page and the cache's generation, in one query
