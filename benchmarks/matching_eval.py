@@ -41,6 +41,7 @@ EVAL_SET = ROOT / "tests" / "matching" / "eval_set.toml"
 SETS = {"dev": ROOT / "tests" / "evaluation" / "dev.toml",
         "holdout": ROOT / "tests" / "evaluation" / "holdout.toml",
         "dev2": ROOT / "tests" / "evaluation" / "dev2.toml",
+        "dev3": ROOT / "tests" / "evaluation" / "dev3.toml",
         "old": EVAL_SET}
 TOPICS = ROOT / "seed" / "topics.toml"
 THESAURUS = ROOT / "seed" / "thesaurus.ttl"
