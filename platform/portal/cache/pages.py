@@ -40,7 +40,7 @@ F = TypeVar("F", bound=Callable)
 GENERATION_KEY = "generation"
 _REDIS_PREFIX = "portal:page:"
 _NEVER = datetime(9999, 1, 1, tzinfo=UTC)
-_ADVANCED = "portal.page_generation_advanced"
+_CHANGED = "portal.public_content_changed"
 # Headers a stored page does not keep: recomputed, or about one visitor.
 _UNSTORED_HEADERS = frozenset({"set-cookie", "content-length", "date"})
 
@@ -156,6 +156,9 @@ def _dialect(session: Session):  # noqa: ANN202 - the dialect module with an ups
 
 
 # --- advancing the generation ----------------------------------------------------------------
+# A change marks its session; the generation advances as the transaction commits. On the database
+# its row is the transaction's last lock: a transaction waiting for it holds no lock the holder
+# (already committing) could want, so it adds no deadlock.
 
 def _shown(table_name: str) -> bool:
     return table_name not in QUIET_TABLES
@@ -164,23 +167,24 @@ def _shown(table_name: str) -> bool:
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _flush_context: object) -> None:
     changed = chain(session.new, session.dirty, session.deleted)
-    if not session.info.get(_ADVANCED) and any(_shown(getattr(type(obj), "__tablename__", "")) for obj in changed):
-        _advance(session)
+    if any(_shown(getattr(type(obj), "__tablename__", "")) for obj in changed):
+        session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _after_statement(state: ORMExecuteState) -> None:
-    if (state.is_insert or state.is_update or state.is_delete) and not state.session.info.get(_ADVANCED):
+    if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
         if table is not None and _shown(table.name):
-            _advance(state.session)
+            state.session.info[_CHANGED] = True
 
 
-def _advance(session: Session) -> None:
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
     if not has_app_context() or _seconds() <= 0:
         return
-    session.info[_ADVANCED] = True
-    if redis_client() is None:  # in this transaction: visible when the change is
+    session.flush()  # what is still pending marks the session too
+    if session.info.get(_CHANGED) and redis_client() is None:  # visible when the change is
         statement = _dialect(session).insert(CachedPage).values(
             key=GENERATION_KEY, generation=1, headers="", body=b"", expires_at=_NEVER)
         session.connection().execute(statement.on_conflict_do_update(
@@ -189,7 +193,7 @@ def _advance(session: Session) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop(_ADVANCED, False) and has_app_context():
+    if session.info.pop(_CHANGED, False) and has_app_context() and _seconds() > 0:
         client = redis_client()
         if client is not None:
             client.incr(_REDIS_PREFIX + GENERATION_KEY)
@@ -197,4 +201,4 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_ADVANCED, None)
+    session.info.pop(_CHANGED, None)
