@@ -42,3 +42,24 @@ def test_a_worker_serves_even_when_it_cannot_warm_up(app, db_session, monkeypatc
 def test_the_checkouts_gunicorn_conf_is_the_portals():
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert settings["post_worker_init"] is gunicorn_conf.post_worker_init
+
+
+def test_a_warm_up_reads_beside_a_writer(database_url, tmp_path):
+    """Several workers warm up at once, and requests write meanwhile: on SQLite a warm-up that took
+    the write lock for its seconds made the others time out (the index then built at a search)."""
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import make_test_app
+
+    fresh = make_test_app(database_url, tmp_path / "instance", DATABASE_TIMEOUT_SECONDS=1)
+    writer = create_engine(database_url).connect()
+    try:
+        if writer.dialect.name == "sqlite":
+            writer.exec_driver_sql("BEGIN IMMEDIATE")  # another process holds the write lock
+        else:
+            writer.begin()
+        writer.execute(text("UPDATE search_state SET token = token"))
+        assert gunicorn_conf.warm_up(fresh) is not None
+    finally:
+        writer.rollback()
+        writer.close()

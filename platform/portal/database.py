@@ -72,6 +72,11 @@ def make_engine(url: str, timeout_seconds: int = 30) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
+#: Execution option of a session's connection whose transaction only reads (see SQLite below):
+#: ``session.connection(execution_options={READ_ONLY: True})`` before its first query.
+READ_ONLY = "portal_read_only"
+
+
 def _make_sqlite_transactional(engine: Engine, timeout_seconds: int = 30) -> None:
     # pysqlite's own BEGIN handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself.
     # IMMEDIATE takes the write lock at the start: two processes then queue up (busy_timeout)
@@ -88,7 +93,10 @@ def _make_sqlite_transactional(engine: Engine, timeout_seconds: int = 30) -> Non
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A long read that writes nothing (a worker's warm-up) begins DEFERRED: in WAL mode it
+        # then reads beside the writers instead of holding the write lock for its whole length.
+        reading = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def _context_id() -> int:

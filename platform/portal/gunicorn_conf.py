@@ -28,6 +28,7 @@ log = getLogger(__name__)
 def warm_up(app: Any, logger: Logger = log) -> float | None:
     """Build ``app``'s facet index now; the seconds it took, or None if it could not (the
     database is down: the worker serves anyway, and its first search builds the index)."""
+    from portal.database import READ_ONLY
     from portal.extensions import db
     from portal.i18n.collation import load as load_collation
     from portal.search.facet_cache import current_index
@@ -37,6 +38,9 @@ def warm_up(app: Any, logger: Logger = log) -> float | None:
     try:
         with app.app_context():
             try:
+                # It only reads: on SQLite it must not hold the write lock for its seconds,
+                # or the other workers' warm-ups and requests time out waiting for it.
+                db.session.connection(execution_options={READ_ONLY: True})
                 current_index(db.session)
             finally:
                 db.session.remove()
