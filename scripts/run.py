@@ -48,6 +48,12 @@ def main() -> None:
     sys.exit(serve(args.host, args.port))
 
 
+# The web server warms up before it listens, as gunicorn's workers do (portal.gunicorn_conf):
+# otherwise the first search builds the facet index and loads the thesaurus (about 10 s).
+_WARM_SERVER = ("import sys; from wsgi import app; from portal.gunicorn_conf import warm_up; warm_up(app); "
+                "app.run(host=sys.argv[1], port=int(sys.argv[2]), use_reloader=False)")
+
+
 def serve(host: str, port: int) -> int:
     """The web server and the worker, as two processes that end together."""
     command = [str(PYTHON), "-m", "flask", "--app", "wsgi"]
@@ -56,8 +62,7 @@ def serve(host: str, port: int) -> int:
     worker = subprocess.Popen([*command, "worker"], cwd=ROOT)
     server = None
     try:
-        server = subprocess.Popen([*command, "run", "--host", host, "--port", str(port), "--no-reload"],
-                                  cwd=ROOT)
+        server = subprocess.Popen([str(PYTHON), "-c", _WARM_SERVER, host, str(port)], cwd=ROOT)
         return server.wait()
     except KeyboardInterrupt:
         return 0
