@@ -149,9 +149,8 @@ def text_matches(session: Session, terms: Sequence[QueryTerm]) -> list[TextMatch
     if not terms:
         return []
     with _driver_cursor(session) as cursor:
-        if _dialect(session) == "postgresql":
-            return _postgresql_matches(cursor, terms)
-        return [(term.alternatives, _term_matches(cursor, term.alternatives)) for term in terms]
+        dialect = _dialect(session)
+        return [(term.alternatives, _term_matches(cursor, dialect, term.alternatives)) for term in terms]
 
 
 @contextmanager
@@ -176,31 +175,16 @@ def _driver_cursor(session: Session) -> Iterator[Any]:
         cursor.close()
 
 
-def _term_matches(cursor: Any, alternatives: Sequence[Alternative]) -> dict[str, set[int]]:
-    """SQLite: the documents having the term in each text field (title, body, machine text)."""
+def _term_matches(cursor: Any, dialect: str, alternatives: Sequence[Alternative]) -> dict[str, set[int]]:
+    """The documents having the term in each text field (title, body, machine text)."""
     matches: dict[str, set[int]] = {}
     for field in TEXT_FIELDS:
-        cursor.execute(_SQLITE_FIELD_SQL, (_fts5_match(field, alternatives),))
+        if dialect == "sqlite":
+            cursor.execute(_SQLITE_FIELD_SQL, (_fts5_match(field, alternatives),))
+        else:
+            cursor.execute(_POSTGRESQL_FIELD_SQL[field], (_tsquery(alternatives),))
         matches[field] = {row[0] for row in cursor.fetchall()}
     return matches
-
-
-def _postgresql_matches(cursor: Any, terms: Sequence[QueryTerm]) -> list[TextMatches]:
-    """PostgreSQL: every term's documents in every text field in one statement (one GIN lookup
-    each, as separate statements would make them): a round trip per term and field cost more
-    than most of the lookups."""
-    parts, parameters = [], []
-    for number, term in enumerate(terms):
-        query = _tsquery(term.alternatives)
-        for field in TEXT_FIELDS:
-            parts.append(f"SELECT {number}, '{field}', listing_id FROM {SEARCH_DOCUMENTS_TABLE} "
-                         f"WHERE {TSVECTOR_COLUMNS[field]} @@ CAST(%s AS tsquery)")
-            parameters.append(query)
-    cursor.execute(" UNION ALL ".join(parts), parameters)
-    matches: list[dict[str, set[int]]] = [{field: set() for field in TEXT_FIELDS} for _ in terms]
-    for number, field, listing_id in cursor.fetchall():
-        matches[number][field].add(listing_id)
-    return [(term.alternatives, found) for term, found in zip(terms, matches, strict=True)]
 
 
 def _dialect(session: Session) -> str:
@@ -222,6 +206,11 @@ def _fts5_phrase(alternative: Alternative) -> str:
 
 
 # PostgreSQL: generated tsvector columns beside the token columns, each with a GIN index.
+_POSTGRESQL_FIELD_SQL = {
+    field: f"SELECT listing_id FROM {SEARCH_DOCUMENTS_TABLE} WHERE {column} @@ CAST(%s AS tsquery)"
+    for field, column in TSVECTOR_COLUMNS.items()}
+
+
 def _tsquery(alternatives: Sequence[Alternative]) -> str:
     return " | ".join(_tsquery_lexeme(alternative) for alternative in alternatives)
 
