@@ -143,3 +143,26 @@ def test_two_servers_share_pages_and_changes_through_redis(app_with, clean_redis
     owner.sign_in("owner@example.org", PASSWORD)
     owner.submit(f"{url}/withdraw", {}, page=url)
     assert _visit(second, url).status_code == 404
+
+
+def test_public_pages_answer_while_redis_is_down(app_with, db_session, make, caplog):
+    """A Redis outage costs speed, not pages: they are rendered for each visitor, and a change
+    still commits (cached pages may then show it late, which is logged)."""
+    from portal.extensions import db
+    from portal.listings.models import Listing
+
+    listing = _owner_and_listing(make)
+    db_session.commit()
+    down = app_with(REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    url = f"/en/listings/{listing.id}"
+    for path in ("/en/", url, "/en/listings/?q=saxaul", "/api/v1/listings?q=saxaul"):
+        response = _visit(down, path)
+        assert response.status_code == 200 and "X-Page-Cache" not in response.headers, path
+        assert "Saxaul belts" in _text(response), path
+    assert "page cache unavailable" in caplog.text
+
+    with down.test_request_context():
+        db.session.get(Listing, listing.id).status = ListingStatus.WITHDRAWN
+        db.session.commit()  # the generation cannot advance in Redis: logged, not raised
+    assert "pages cached before this change may be served" in caplog.text
+    assert _visit(down, url).status_code == 404

@@ -5,10 +5,12 @@ never show different figures for longer than that (the home page's counts, for i
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -18,6 +20,7 @@ from portal.database import utcnow
 from portal.extensions import db, redis_client
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def shared(key: str, seconds: int, compute: Callable[[], T]) -> T:
@@ -25,11 +28,18 @@ def shared(key: str, seconds: int, compute: Callable[[], T]) -> T:
     all processes together (a few at once when they miss it together: harmless)."""
     client = redis_client()
     if client is not None:
-        found = client.get(f"portal:cache:{key}")
+        try:
+            found = client.get(f"portal:cache:{key}")
+        except RedisError as error:  # the page still answers, computing the value itself
+            log.warning("shared cache unavailable, computing %s: %s", key, error)
+            return compute()
         if found is not None:
             return json.loads(found)
         value = compute()
-        client.set(f"portal:cache:{key}", json.dumps(value), ex=seconds)
+        try:
+            client.set(f"portal:cache:{key}", json.dumps(value), ex=seconds)
+        except RedisError as error:
+            log.warning("shared cache unavailable, %s not stored: %s", key, error)
         return value
     found = _database_get(db.session, key)
     if found is not None:

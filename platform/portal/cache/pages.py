@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from itertools import chain
 from typing import TypeVar
 
 from flask import Flask, Response, current_app, g, has_app_context, request, session
+from redis.exceptions import RedisError
 from sqlalchemy import delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -36,6 +38,7 @@ from portal.database import utcnow
 from portal.extensions import db, redis_client
 
 F = TypeVar("F", bound=Callable)
+log = logging.getLogger(__name__)
 
 GENERATION_KEY = "generation"
 _REDIS_PREFIX = "portal:page:"
@@ -61,7 +64,11 @@ def shared_page(view: F) -> F:
         if not _anonymous_get():
             return view(*args, **kwargs)
         key = _key()
-        generation, found = _lookup(key)
+        try:
+            generation, found = _lookup(key)
+        except RedisError as error:  # pages go on, rendered for each visitor
+            log.warning("page cache unavailable, rendering the page: %s", error)
+            return view(*args, **kwargs)
         if found is not None:
             headers, body = found
             response = Response(body, status=200, headers=headers)
@@ -87,7 +94,10 @@ def init_app(app: Flask) -> None:
             key, generation = slot
             headers = [(name, value) for name, value in response.headers.items()
                        if name.lower() not in _UNSTORED_HEADERS]
-            _store(key, generation, headers, response.get_data())
+            try:
+                _store(key, generation, headers, response.get_data())
+            except RedisError as error:
+                log.warning("page cache unavailable, page not stored: %s", error)
         return response
 
 
@@ -196,7 +206,11 @@ def _after_commit(session: Session) -> None:
     if session.info.pop(_CHANGED, False) and has_app_context() and _seconds() > 0:
         client = redis_client()
         if client is not None:
-            client.incr(_REDIS_PREFIX + GENERATION_KEY)
+            try:
+                client.incr(_REDIS_PREFIX + GENERATION_KEY)
+            except RedisError:  # the change is committed; cached pages may show it late
+                log.exception("page cache unavailable: pages cached before this change may be served "
+                              "until they expire (PAGE_CACHE_SECONDS)")
 
 
 @event.listens_for(Session, "after_rollback")
