@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from portal.cache.models import CachedValue
 from portal.database import utcnow
@@ -73,11 +74,16 @@ def _database_get(session: Session, key: str) -> object | None:
     return None if row is None else row[0]
 
 
+def upserting_insert(session: Session, model: type) -> Insert:
+    """An INSERT into ``model``'s table that can take ON CONFLICT (both databases have it)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
+
+
 def _database_put(session: Session, key: str, value: object, seconds: int) -> None:
     """Upsert: the request commits it; a concurrent writer just waits for the row's lock."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = {"key": key, "value": value, "expires_at": utcnow() + timedelta(seconds=seconds)}
-    statement = dialect.insert(CachedValue).values(**values)
+    statement = upserting_insert(session, CachedValue).values(**values)
     session.execute(statement.on_conflict_do_update(
         index_elements=[CachedValue.key],
         set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at}))

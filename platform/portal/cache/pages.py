@@ -30,9 +30,9 @@ from typing import TypeVar
 from flask import Flask, Response, current_app, g, has_app_context, request, session
 from redis.exceptions import RedisError
 from sqlalchemy import delete, event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from portal.cache import upserting_insert
 from portal.cache.models import CachedPage, CachedValue
 from portal.database import utcnow
 from portal.extensions import db, redis_client
@@ -153,16 +153,12 @@ def _store(key: str, generation: int, headers: list, body: bytes) -> None:
     now = utcnow()
     values = {"key": key, "generation": generation, "headers": json.dumps(headers), "body": body,
               "expires_at": now + timedelta(seconds=seconds)}
-    statement = _dialect(session).insert(CachedPage).values(**values)
+    statement = upserting_insert(session, CachedPage).values(**values)
     session.execute(statement.on_conflict_do_update(index_elements=[CachedPage.key], set_={
         name: statement.excluded[name] for name in ("generation", "headers", "body", "expires_at")}))
     if random.random() < 0.01:  # now and then, the expired pages go (the request commits)
         session.execute(delete(CachedPage).where(CachedPage.expires_at <= now,
                                                  CachedPage.key != GENERATION_KEY))
-
-
-def _dialect(session: Session):  # noqa: ANN202 - the dialect module with an upserting insert()
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
 # --- advancing the generation ----------------------------------------------------------------
@@ -195,7 +191,7 @@ def _before_commit(session: Session) -> None:
         return
     session.flush()  # what is still pending marks the session too
     if session.info.get(_CHANGED) and redis_client() is None:  # visible when the change is
-        statement = _dialect(session).insert(CachedPage).values(
+        statement = upserting_insert(session, CachedPage).values(
             key=GENERATION_KEY, generation=1, headers="", body=b"", expires_at=_NEVER)
         session.connection().execute(statement.on_conflict_do_update(
             index_elements=[CachedPage.key], set_={"generation": CachedPage.generation + 1}))
