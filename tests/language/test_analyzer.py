@@ -10,6 +10,7 @@ from portal.language.analyzer import (
     UZBEK_APOSTROPHE,
     fold,
     join_tokens,
+    russian_noun_stem,
     segments,
     text_tokens,
     texts_tokens,
@@ -110,3 +111,16 @@ def test_very_long_words_are_cut():
 def test_join_tokens_is_sorted_single_spaced():
     assert join_tokens(["b", "a", "b"]) == "a b"
     assert join_tokens([]) == ""
+
+
+@pytest.mark.parametrize(("word", "noun"), [
+    ("фисташковые", "фисташк"),  # фисташка
+    ("грушевых", "груш"),  # груша
+    ("абрикосового", "абрикос"),
+    ("рисовые", None),  # "рис" is too short a stem to cut to
+    ("острова", None),  # a noun, not an adjective
+    ("сели", None),
+    ("pistachio", None),
+])
+def test_a_russian_relational_adjective_leads_to_its_noun(word, noun):
+    assert russian_noun_stem(word) == noun

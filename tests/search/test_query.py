@@ -18,6 +18,12 @@ def test_word_matches_as_prefix_or_russian_stem():
                                  Alternative("~~opustyniv"))
 
 
+def test_a_russian_adjective_also_matches_the_noun_it_is_made_from():
+    (term, _) = parse_query("фисташковые плантации")
+    assert Alternative("~фисташков") in term.alternatives  # фисташковых
+    assert Alternative("~фисташк") in term.alternatives  # фисташки, фисташка
+
+
 def test_latin_word_gets_english_stem():
     (term,) = parse_query("Irrigated")
     assert term.alternatives == (Alternative("irrigated", prefix=True), Alternative("~irrig"),

@@ -17,7 +17,8 @@ SUBSURFACE = Concept("subsurface-drip-irrigation", "u:sub", pref={"en": "subsurf
 IRRIGATION = Concept("irrigation", "u:irr", pref={"en": "irrigation", "ru": "орошение", "zh": "灌溉"})
 PV = Concept("photovoltaics", "u:pv", pref={"en": "photovoltaics", "zh": "光伏"}, alt={"en": ("PV", "solar PV")})
 SAXAUL = Concept("saxaul", "u:sax", pref={"en": "saxaul", "tk": "sazak", "ru": "саксаул"}, alt={"tk": ("sazagy",)})
-ANNOTATOR = Annotator(Thesaurus([DRIP, SUBSURFACE, IRRIGATION, PV, SAXAUL]))
+PISTACHIO = Concept("pistachio", "u:pis", pref={"en": "pistachio", "ru": "фисташка"})
+ANNOTATOR = Annotator(Thesaurus([DRIP, SUBSURFACE, IRRIGATION, PV, SAXAUL, PISTACHIO]))
 
 
 def concepts(*texts: str) -> set[str]:
@@ -90,3 +91,9 @@ def test_autocomplete_prefers_the_readers_language_and_finds_labels_of_any_langu
     assert [concept.key for concept in thesaurus.complete("тамш", "kk")] == ["drip-irrigation"]
     assert [concept.key for concept in thesaurus.complete("drip", "kk")][0] == "drip-irrigation"
     assert thesaurus.find_label("Тамшылатып суару").key == "drip-irrigation"
+
+
+@pytest.mark.parametrize("text", ["Закладка фисташковых плантаций", "фисташковые плантации"])
+def test_a_russian_adjective_names_the_concept_of_its_noun(text):
+    assert concepts(text) == {"pistachio"}
+    assert "pistachio" in ANNOTATOR.annotate_query(text)[1]

@@ -141,6 +141,32 @@ def stem_token(word: str, language: str | None) -> str | None:
     return STEM_MARKER + snowball_stem(algorithm, word)
 
 
+#: Endings of a Russian adjective (after Snowball has cut them, what is left is its stem).
+_RUSSIAN_ADJECTIVE_ENDINGS = frozenset(
+    "ый ий ой ая яя ое ее ые ие ого его ому ему ым им ых их ую юю ыми ими".split())
+#: The suffix of a relational adjective made from a noun (фисташк-ов-ый, груш-ев-ый), and how
+#: long the noun's stem must be for the cut to be safe (рис-ов-ый is left alone: "рис" is too
+#: short a stem to tell from others).
+_RELATIONAL_SUFFIXES = ("ов", "ев")
+MIN_RELATIONAL_NOUN_STEM = 4
+
+
+def russian_noun_stem(word: str) -> str | None:
+    """For a Russian relational adjective, the Snowball stem of the noun it is made from
+    (фисташковые → фисташк, as фисташка; грушевых → груш), else None. Snowball stems
+    inflection, not derivation: without this, "фисташковые плантации" never meets a text or a
+    label that says "фисташки"."""
+    if script_of(word) != "cyrillic":
+        return None
+    stem = snowball_stem("russian", word)
+    if not word.startswith(stem) or word[len(stem):] not in _RUSSIAN_ADJECTIVE_ENDINGS:
+        return None
+    for suffix in _RELATIONAL_SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= MIN_RELATIONAL_NOUN_STEM:
+            return stem[:-len(suffix)]
+    return None
+
+
 @lru_cache(maxsize=200_000)
 def snowball_stem(algorithm: str, word: str) -> str:
     # Vocabulary repeats a lot across listings, so the cache does most of the work on a rebuild.

@@ -10,7 +10,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from portal.language.analyzer import Segment, cjk_bigrams, fold, segments, stem_token, turkic_stem_token
+from portal.language.analyzer import (
+    STEM_MARKER,
+    Segment,
+    cjk_bigrams,
+    fold,
+    russian_noun_stem,
+    segments,
+    stem_token,
+    turkic_stem_token,
+)
 from portal.language.scripts import skeleton
 
 MAX_QUERY_CHARACTERS = 200
@@ -86,6 +95,9 @@ def _word_term(word: str) -> QueryTerm:
     stem = stem_token(word, None)
     if stem is not None:
         alternatives.append(Alternative(stem))
+    noun = russian_noun_stem(word)  # фисташковые also finds фисташки
+    if noun is not None:
+        alternatives.append(Alternative(STEM_MARKER + noun))
     plain = skeleton(word)
     if plain and plain != word:
         alternatives.append(Alternative(plain, prefix=prefix))

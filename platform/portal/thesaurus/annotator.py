@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from portal.language.analyzer import snowball_stem, fold, script_of, segments
+from portal.language.analyzer import fold, russian_noun_stem, script_of, segments, snowball_stem
 from portal.language.scripts import skeleton
 from portal.language.turkic import turkic_partial_stems, turkic_stem
 from portal.thesaurus.concepts import Thesaurus
@@ -239,6 +239,9 @@ def word_keys(word: str, families: frozenset[str] = _FAMILIES[None]) -> Unit:
             keys.append("e:" + snowball_stem("english", singular))
     elif script == "cyrillic" and "r" in families:
         keys.append("r:" + snowball_stem("russian", word))
+        noun = russian_noun_stem(word)  # фисташковые: also the label фисташка
+        if noun is not None:
+            keys.append("r:" + noun)
     if "t" in families:
         keys.append("t:" + turkic_stem(word))
         keys.extend("u:" + partial for partial in turkic_partial_stems(word))
