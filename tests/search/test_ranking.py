@@ -84,3 +84,24 @@ def test_a_result_lacking_one_term_but_in_machine_text_is_found_through_it():
 def test_a_listing_labelled_with_the_word_is_not_found_through_machine_text():
     result = found([term("solar", machine={5})], [facts(5, topics=("solar",)), facts(6, topics=("other",))])
     assert result.page_ids == [5] and result.via_machine == frozenset() and result.via_subjects == {}
+
+
+def test_a_listing_lacking_one_named_concept_needs_more_than_a_broader_concept_for_the_other():
+    from portal.thesaurus.concepts import Concept, Thesaurus
+
+    thesaurus = Thesaurus([Concept("credit", "u:c", pref={"en": "credit"}),
+                           Concept("microcredit", "u:m", pref={"en": "microcredit"}, broader=("credit",)),
+                           Concept("women", "u:w", pref={"en": "women"})])
+    listings = [replace(facts(1, age_days=5), subjects=("microcredit", "women")),
+                replace(facts(2, age_days=1), subjects=("women",)),
+                replace(facts(3, age_days=1), subjects=("credit",)),  # academic credits, say
+                replace(facts(4, age_days=2), subjects=("microcredit",)),
+                replace(facts(5, age_days=1), subjects=("credit", "women"))]
+    index = FacetIndex.build(listings, built_at=NOW, document_count=5, labels=LABELS, thesaurus=thesaurus)
+    result = index.search(SearchParams(q="microcredit for women", per_page=50), now=NOW,
+                          terms=[term("microcredit"), term("women")],
+                          term_subjects=[frozenset({"microcredit"}), frozenset({"women"})])
+    # Both concepts first; then those about one of them (newest first), and the listing about
+    # credit in general only with women; never the one about credit alone.
+    assert result.page_ids[0] == 1
+    assert set(result.page_ids) == {1, 2, 4, 5}

@@ -61,13 +61,15 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     (by text or by concept, in any language); the other words then only rank. Otherwise
     every term. Either way a term found nowhere is left out rather than emptying the
     results, and when fewer than ``RELAX_BELOW`` listings have all of three or more terms (or
-    the terms of two different concepts), listings lacking one of them are shown after them.
+    the terms of two different concepts), listings lacking one of them are shown after them,
+    provided they have the others through more than a broader concept.
 
     A result is found only through machine text when, without its machine translations, it
     would not meet those same requirements."""
     per_term = []
     unions = []
     human_unions = []  # the same without machine text
+    broader_only = []  # per term, the slots that have it only through a broader concept
     for (alternatives, matches), subjects in zip(terms, term_subjects, strict=True):
         in_text = set(matches.get(TITLE, ())) | set(matches.get(BODY, ())) | set(matches.get(MACHINE, ()))
         fields = {TITLE: index.slots_of(matches.get(TITLE, ())), BODY: index.slots_of(matches.get(BODY, ())),
@@ -81,6 +83,7 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
         broader = fields[BROADER_SUBJECT] & ~(fields[TITLE] | fields[BODY] | fields[TAXONOMY] | fields[SUBJECT]
                                               | fields[RELATED_SUBJECT])
         fields[BROADER_SUBJECT] = broader & ~fields[MACHINE]
+        broader_only.append(fields[BROADER_SUBJECT])
         by_subject = fields[SUBJECT] | fields[RELATED_SUBJECT]
         words = fields[TITLE] | fields[BODY] | fields[MACHINE]
         # (and it widens what the term finds without making the term any commoner)
@@ -99,8 +102,14 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     concepts_named = {frozenset(term_subjects[i]) for i in required if term_subjects[i]}
     relaxed = matched.bit_count() < RELAX_BELOW and (len(required) >= MIN_TERMS_TO_RELAX or len(concepts_named) >= 2)
     if relaxed:
-        matched = _having(unions, required, base, relaxed=True)  # the full matches and those lacking one term
-    only_machine = matched & ~_having(human_unions, required, base, relaxed=relaxed) if matched else 0
+        # The full matches, and those lacking one term that have the others through something
+        # closer than a broader concept (lacking "women", a listing about credit in general is
+        # no answer to "microcredit for women").
+        matched |= _having(_closer(unions, broader_only), required, base, relaxed=True)
+    human = _having(human_unions, required, base, relaxed=False)
+    if relaxed:
+        human |= _having(_closer(human_unions, broader_only), required, base, relaxed=True)
+    only_machine = matched & ~human if matched else 0
     in_words = 0
     for _idf, fields in per_term:
         in_words |= fields[TITLE] | fields[BODY] | fields[TAXONOMY] | fields[MACHINE]
@@ -121,6 +130,10 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     for score, bits in parts:
         merged[score] = merged.get(score, 0) | bits
     return Tiers(sorted(merged.items(), key=lambda item: -item[0]), only_subjects, only_machine)
+
+
+def _closer(unions: Sequence[int], broader_only: Sequence[int]) -> list[int]:
+    return [union & ~broader for union, broader in zip(unions, broader_only, strict=True)]
 
 
 def _having(unions: Sequence[int], required: Sequence[int], base: int, *, relaxed: bool) -> int:
