@@ -123,6 +123,13 @@ def test_center_page_is_the_search_limited_to_the_center(client, catalogue):
     assert client.get("/en/centers/no-such-center").status_code == 404
 
 
+def test_center_page_lists_its_own_topics_in_the_reader_language(client, catalogue):
+    page = client.get("/ru/centers/desertification-control").get_data(as_text=True)
+    assert "Водосберегающее орошение" in page
+    assert "centers/desertification-control?topic=water-saving-irrigation" in page
+    assert "Водосберегающее орошение" not in client.get("/ru/centers/education-exchange").get_data(as_text=True)
+
+
 def test_pagination_keeps_the_filters(client, db_session, make):
     from portal.search.index import rebuild_index
 

@@ -41,6 +41,7 @@ def center(slug: str):
     params = search_params(vocabulary, request.args.to_dict(flat=False))
     outcome = find_listings(db.session, params, center=center.slug, index=index)
     outcome.facets["centers"] = []  # the page is the center filter
-    return render_template("taxonomy/center.html", center=center, outcome=outcome, params=params,
+    return render_template("taxonomy/center.html", center=center, topics=vocabulary.topics_of(center.slug),
+                           outcome=outcome, params=params,
                            vocabulary=vocabulary, page=Page.of(params.page, PER_PAGE, outcome.total),
                            sorts=SORTS, search_action=url_for("taxonomy.center", slug=center.slug))

@@ -35,6 +35,7 @@ class Term:
 
     slug: str
     names: dict[str, str]
+    center: str | None = None  # a topic's center
 
     def label(self, language: str) -> str:
         return self.names.get(language) or self.names.get(DEFAULT_LANGUAGE) or self.slug
@@ -64,7 +65,9 @@ def current_terms(session: Session, token: str | None = None) -> Terms:
         return cached[1]
     terms = Terms(
         centers={c.slug: Term(c.slug, dict(c.names)) for c in session.scalars(select(Center).order_by(Center.position))},
-        topics={t.slug: Term(t.slug, dict(t.names)) for t in session.scalars(select(Topic).order_by(Topic.slug))},
+        topics={slug: Term(slug, dict(names), center) for slug, names, center in session.execute(
+            select(Topic.slug, Topic.names, Center.slug).outerjoin(Center, Center.id == Topic.center_id)
+            .order_by(Topic.slug))},
         thesaurus=current_thesaurus(session))
     with _terms_lock:
         _terms[key] = (token, terms)
@@ -90,6 +93,9 @@ class SearchVocabulary:
         self.language = language
         self.terms = terms or current_terms(db.session)
         self.centers, self.topics, self.thesaurus = self.terms.centers, self.terms.topics, self.terms.thesaurus
+
+    def topics_of(self, center: str) -> list[Term]:
+        return [topic for topic in self.topics.values() if topic.center == center]
 
     def allowed(self) -> dict:
         return {
