@@ -35,8 +35,10 @@ slowly as the collection grows; rebuild the index (e.g. nightly) to refresh it.
 
 from __future__ import annotations
 
+import gc
 import math
 from array import array
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
@@ -74,7 +76,8 @@ def _signature_postings(numbers: np.ndarray, counts: np.ndarray, lengths: np.nda
     the postings token by token, each in listing order. ``numbers``/``counts``: the listings'
     tokens one listing after the other, ``lengths`` tokens each. Returns the postings' listings
     (0 for the first) and weights, where each token's run starts, and the document frequencies.
-    Signatures are taken ``chunk`` listings at a time, so the build's arrays stay small."""
+    Signatures are taken ``chunk`` listings at a time (at most 65,536: numbered on 16 bits), so
+    the build's arrays stay small."""
     listings = len(lengths)
     frequencies = np.bincount(numbers, minlength=tokens)  # a listing has each of its tokens once
     idfs = _idf(frequencies, listings)
@@ -86,8 +89,10 @@ def _signature_postings(numbers: np.ndarray, counts: np.ndarray, lengths: np.nda
         part_numbers = numbers[begin:end]
         weight = _tf(counts[begin:end].astype(np.float64)) * idfs[part_numbers]
         listing = np.repeat(np.arange(first, last, dtype=np.int64), lengths[first:last])
-        # By listing, heaviest first; lexsort is stable, so equals keep the listing's order.
-        order = np.lexsort((-weight, listing))
+        # By listing, heaviest first, equals in the listing's order: a stable sort by weight,
+        # then a stable one by listing, on 16 bits (a radix sort: half np.lexsort's time).
+        order = np.argsort(-weight, kind="stable")
+        order = order[np.argsort((listing - first).astype(np.uint16)[order], kind="stable")]
         starts = np.repeat(ends[first:last] - lengths[first:last] - begin, lengths[first:last])
         kept = order[np.arange(len(order), dtype=np.int64) - starts < size]
         part_listing, part_weight = listing[kept], weight[kept]
@@ -100,10 +105,28 @@ def _signature_postings(numbers: np.ndarray, counts: np.ndarray, lengths: np.nda
     kept_listing = np.concatenate(kept_listings) if kept_listings else np.zeros(0, np.uint32)
     kept_number = np.concatenate(kept_numbers) if kept_numbers else np.zeros(0, np.uint32)
     kept_weight = np.concatenate(kept_weights) if kept_weights else np.zeros(0, np.float32)
-    by_token = np.argsort(kept_number, kind="stable")  # stable: listing order within a token
+    by_token = _stable_order(kept_number)  # stable: listing order within a token
     starts = np.zeros(tokens + 1, dtype=np.uint64)
     np.cumsum(np.bincount(kept_number, minlength=tokens), out=starts[1:])
     return kept_listing[by_token], kept_weight[by_token], starts, frequencies
+
+
+def _stable_order(numbers: np.ndarray) -> np.ndarray:
+    """``np.argsort(numbers, kind="stable")`` for 32-bit numbers, as two stable sorts of 16 bits
+    each (numpy sorts 16-bit values by radix: two thirds of the time of one 32-bit sort)."""
+    order = np.argsort((numbers & 0xFFFF).astype(np.uint16), kind="stable")
+    return order[np.argsort((numbers[order] >> 16).astype(np.uint16), kind="stable")]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -177,6 +200,12 @@ class MatchIndex:
         self._build(profiles)
 
     def _build(self, profiles: Iterable[ListingProfile]) -> None:
+        # The build makes millions of objects and frees few: the cyclic collector's passes over
+        # them took a sixth of it (24.9 against 21.2 s at 100,000 listings), finding nothing.
+        with _collector_paused():
+            self._build_all(profiles)
+
+    def _build_all(self, profiles: Iterable[ListingProfile]) -> None:
         # Every profile's token keys and counts, one profile after the other; how many each has.
         keys, counts, lengths = bytearray(), bytearray(), array("I")  # counts: half_texts
         for profile in profiles:
