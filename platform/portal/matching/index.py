@@ -1,7 +1,7 @@
 """An in-memory index of the published listings' profiles, for fast candidate generation.
 Pure: no Flask, no SQL.
 
-* Concepts (topics and thesaurus subjects): (concept, kind, direction) -> (listings, weights),
+* Concepts (topics and thesaurus subjects): (kind, direction) -> concept -> (listings, weights),
   the weights normalised to length 1 per listing, so a query walks only the kinds and
   directions it may match and accumulates the cosine of the concept vectors. Two compact
   arrays per key.
@@ -185,8 +185,8 @@ class MatchIndex:
         self._starts = array("Q", [0])
         self._posting_slots, self._posting_weights = array("I"), array("f")
         self._added: dict[int, tuple[array, array]] = {}  # token number -> postings added since
-        # (concept, kind, direction) -> (slots, weights)
-        self._concepts: dict[tuple[str, str, str], tuple[array, array]] = {}
+        # (kind, direction) -> concept -> (slots, weights)
+        self._concepts: dict[tuple[str, str], dict[str, tuple[array, array]]] = {}
         self._tombstones = 0
         # One object for each distinct small set (topics, countries, languages) of the profiles.
         self._shared_sets: dict[frozenset[str], frozenset[str]] = {}
@@ -346,11 +346,11 @@ class MatchIndex:
         scores: dict[int, float] = {} if into is None else into
         get = scores.get
         classes = tuple(classes)
-        concepts = self._concepts
+        by_class = [self._concepts.get(pair, {}) for pair in classes]
         for topic, query_weight in normalised(profile.concepts):
             query_weight *= scale
-            for kind, direction in classes:
-                entry = concepts.get((topic, kind, direction))
+            for concepts in by_class:
+                entry = concepts.get(topic)
                 if entry is None:
                     continue
                 for slot, weight in zip(*entry):
@@ -391,9 +391,10 @@ class MatchIndex:
                         weights.append(weight)
             starts.append(len(slots))
         self._starts, self._posting_slots, self._posting_weights, self._added = starts, slots, weights, {}
-        for key, (slots, weights) in list(self._concepts.items()):
-            kept = [(slot, weight) for slot, weight in zip(slots, weights) if alive[slot] is not None]
-            self._concepts[key] = (array("I", (s for s, _ in kept)), array("f", (w for _, w in kept)))
+        for concepts in self._concepts.values():
+            for key, (slots, weights) in list(concepts.items()):
+                kept = [(slot, weight) for slot, weight in zip(slots, weights) if alive[slot] is not None]
+                concepts[key] = (array("I", (s for s, _ in kept)), array("f", (w for _, w in kept)))
         self._tombstones = 0
 
     def _count(self, profile: ListingProfile) -> None:
@@ -436,11 +437,13 @@ class MatchIndex:
     def _place(self, profile: ListingProfile) -> None:
         """The profile's slot, its concepts' postings, and the profile itself without its tokens."""
         slot = len(self._profiles)
-        concepts = self._concepts
+        concepts = self._concepts.get((profile.kind, profile.direction))
+        if concepts is None:
+            concepts = self._concepts[(profile.kind, profile.direction)] = {}
         for topic, weight in normalised(profile.concepts):
-            entry = concepts.get((topic, profile.kind, profile.direction))
+            entry = concepts.get(topic)
             if entry is None:
-                entry = concepts[(topic, profile.kind, profile.direction)] = (array("I"), array("f"))
+                entry = concepts[topic] = (array("I"), array("f"))
             entry[0].append(slot)
             entry[1].append(weight)
         # Its concepts and subjects apart, as numbers (of their names) and weights.
