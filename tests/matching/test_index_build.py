@@ -121,15 +121,15 @@ def test_profiles_as_stored_give_the_index_and_suggestions_their_texts_give(eval
 def test_the_build_s_sorts_order_as_numpys_stable_sorts_do_ties_included():
     import numpy as np
 
-    from portal.matching.index import _signature_postings, _stable_order
+    from portal.matching.postings import signature_postings, stable_order
 
     rng = np.random.default_rng(3)
     numbers = rng.integers(0, 300_000, size=50_000).astype(np.uint32)
-    assert (_stable_order(numbers) == np.argsort(numbers, kind="stable")).all()
+    assert (stable_order(numbers) == np.argsort(numbers, kind="stable")).all()
     lengths = rng.integers(1, 60, size=700).astype(np.uint32)
     tokens = rng.integers(0, 500, size=int(lengths.sum())).astype(np.uint32)
     counts = rng.integers(1, 3, size=len(tokens)).astype(np.float32)  # many equal weights
-    slots, _weights, starts, _ = _signature_postings(tokens, counts, lengths, 500, size=8, chunk=256)
+    slots, _weights, starts, _ = signature_postings(tokens, counts, lengths, 500, size=8, chunk=256)
     # The reference: each listing's 8 heaviest by lexsort, equals in the listing's order.
     idf = np.log1p(len(lengths) / np.maximum(np.bincount(tokens, minlength=500), 2))
     wide = counts.astype(np.float64)

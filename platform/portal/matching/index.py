@@ -23,7 +23,7 @@ Pure: no Flask, no SQL.
 
 Building takes the profiles one at a time and keeps only their token keys and counts (9 bytes
 a token) until the document frequencies are final; then numpy computes every signature and
-the postings in whole-array operations (``_signature_postings``). From stored analyses
+the postings in whole-array operations (``postings.signature_postings``). From stored analyses
 (``profile.HashedTokens``) no token is ever hashed or made a string: 100,000 listings in about
 20 s and 220 MB (README).
 
@@ -35,127 +35,31 @@ slowly as the collection grows; rebuild the index (e.g. nightly) to refresh it.
 
 from __future__ import annotations
 
-import gc
 import math
 from array import array
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 import numpy as np
 
+from portal.matching.postings import (
+    as_array,
+    collector_paused,
+    idf,
+    numbered,
+    signature_postings,
+    tf,
+    token_arrays,
+)
 from portal.matching.profile import EMPTY, HashedTokens, ListingProfile, half_texts
 from portal.matching.text import token_keys
 
-#: Below this many listings a token is as informative as a unique one (a typo or a number says
-#: no more than a term two listings share).
-MIN_DOCUMENT_FREQUENCY = 2
 #: Tokens in more listings than this never serve as query terms (for speed), whatever the share.
 MIN_COMMON_POSTINGS = 2000
 
 
-def _tf(counts: np.ndarray) -> np.ndarray:
-    """Sublinear weight of a token found in ``count`` texts: 1 + ln count. Machine-translated
-    texts count a fraction each (``profile.MACHINE_TEXT_WEIGHT``), and a token found in less
-    than one text's worth weighs in proportion (continuous at 1, never negative)."""
-    return np.where(counts >= 1.0, 1.0 + np.log(np.maximum(counts, 1.0)), counts)
-
-
-def _idf(frequencies: np.ndarray, total: int) -> np.ndarray:
-    return np.log1p(total / np.maximum(frequencies, MIN_DOCUMENT_FREQUENCY))
-
-
 _SET_FIELDS = ("topics", "target_countries", "working_languages")
 _NO_SUBJECTS: frozenset[str] = frozenset()
-
-
-def _signature_postings(numbers: np.ndarray, counts: np.ndarray, lengths: np.ndarray, tokens: int,
-                        size: int, chunk: int = 10_000) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The build's postings, in whole-array operations: every listing's signature (its ``size``
-    heaviest tokens by tf × idf, among equals those it has first, weights of length 1), then
-    the postings token by token, each in listing order. ``numbers``/``counts``: the listings'
-    tokens one listing after the other, ``lengths`` tokens each. Returns the postings' listings
-    (0 for the first) and weights, where each token's run starts, and the document frequencies.
-    Signatures are taken ``chunk`` listings at a time (at most 65,536: numbered on 16 bits), so
-    the build's arrays stay small."""
-    listings = len(lengths)
-    frequencies = np.bincount(numbers, minlength=tokens)  # a listing has each of its tokens once
-    idfs = _idf(frequencies, listings)
-    ends = np.cumsum(lengths, dtype=np.int64)
-    kept_listings, kept_numbers, kept_weights = [], [], []
-    for first in range(0, listings, chunk):
-        last = min(first + chunk, listings)
-        begin, end = (ends[first - 1] if first else 0), ends[last - 1] if last else 0
-        part_numbers = numbers[begin:end]
-        weight = _tf(counts[begin:end].astype(np.float64)) * idfs[part_numbers]
-        listing = np.repeat(np.arange(first, last, dtype=np.int64), lengths[first:last])
-        # By listing, heaviest first, equals in the listing's order: a stable sort by weight,
-        # then a stable one by listing, on 16 bits (a radix sort: half np.lexsort's time).
-        order = np.argsort(-weight, kind="stable")
-        order = order[np.argsort((listing - first).astype(np.uint16)[order], kind="stable")]
-        starts = np.repeat(ends[first:last] - lengths[first:last] - begin, lengths[first:last])
-        kept = order[np.arange(len(order), dtype=np.int64) - starts < size]
-        part_listing, part_weight = listing[kept], weight[kept]
-        norms = np.sqrt(np.bincount(part_listing - first, weights=part_weight * part_weight,
-                                    minlength=last - first))
-        norms[norms == 0] = 1.0
-        kept_listings.append(part_listing.astype(np.uint32))
-        kept_numbers.append(part_numbers[kept])
-        kept_weights.append((part_weight / norms[part_listing - first]).astype(np.float32))
-    kept_listing = np.concatenate(kept_listings) if kept_listings else np.zeros(0, np.uint32)
-    kept_number = np.concatenate(kept_numbers) if kept_numbers else np.zeros(0, np.uint32)
-    kept_weight = np.concatenate(kept_weights) if kept_weights else np.zeros(0, np.float32)
-    by_token = _stable_order(kept_number)  # stable: listing order within a token
-    starts = np.zeros(tokens + 1, dtype=np.uint64)
-    np.cumsum(np.bincount(kept_number, minlength=tokens), out=starts[1:])
-    return kept_listing[by_token], kept_weight[by_token], starts, frequencies
-
-
-def _stable_order(numbers: np.ndarray) -> np.ndarray:
-    """``np.argsort(numbers, kind="stable")`` for 32-bit numbers, as two stable sorts of 16 bits
-    each (numpy sorts 16-bit values by radix: two thirds of the time of one 32-bit sort)."""
-    order = np.argsort((numbers & 0xFFFF).astype(np.uint16), kind="stable")
-    return order[np.argsort((numbers[order] >> 16).astype(np.uint16), kind="stable")]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys, sorted, and each key's place among them (``np.unique`` with
-    ``return_inverse``, in a third of its time: one stable sort, which is a radix sort here)."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    new = np.empty(len(keys), dtype=bool)
-    new[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    numbers = np.empty(len(keys), dtype=np.uint32)
-    numbers[order] = np.cumsum(new, dtype=np.uint32) - np.uint32(1)
-    return ordered[new].astype(np.uint64), numbers
-
-
-def _token_arrays(tokens: Mapping[str, float] | HashedTokens) -> tuple[np.ndarray, np.ndarray]:
-    """A listing's token keys (uint64) and counts (float64), in its tokens' order."""
-    if isinstance(tokens, HashedTokens):
-        keys, counts = tokens.keys, np.frombuffer(tokens.counts, dtype=np.uint8) * 0.5
-    else:
-        keys, counts = token_keys(tokens), np.fromiter(tokens.values(), dtype=np.float64, count=len(tokens))
-    return np.frombuffer(keys, dtype="<u8").astype(np.uint64), counts
-
-
-def _array(typecode: str, values: np.ndarray) -> array:
-    """A numpy array's values as an ``array`` (which grows in place as listings are added)."""
-    result = array(typecode)
-    result.frombytes(values.tobytes())
-    return result
 
 
 def normalised(weights: Mapping[str, float]) -> list[tuple[str, float]]:
@@ -202,7 +106,7 @@ class MatchIndex:
     def _build(self, profiles: Iterable[ListingProfile]) -> None:
         # The build makes millions of objects and frees few: the cyclic collector's passes over
         # them took a sixth of it (24.9 against 21.2 s at 100,000 listings), finding nothing.
-        with _collector_paused():
+        with collector_paused():
             self._build_all(profiles)
 
     def _build_all(self, profiles: Iterable[ListingProfile]) -> None:
@@ -219,18 +123,18 @@ class MatchIndex:
             lengths.append(len(tokens))
             self._counted += 1
             self._place(profile)
-        self._keys, numbers = _numbered(np.frombuffer(keys, dtype="<u8") if keys else np.zeros(0, dtype="<u8"))
+        self._keys, numbers = numbered(np.frombuffer(keys, dtype="<u8") if keys else np.zeros(0, dtype="<u8"))
         del keys
         first_slot = len(self._profiles) - len(lengths)
-        slots, weights, starts, frequencies = _signature_postings(
+        slots, weights, starts, frequencies = signature_postings(
             numbers, np.frombuffer(counts, dtype=np.uint8) * np.float32(0.5) if counts else np.zeros(0, np.float32),
             np.frombuffer(lengths, dtype=np.uint32) if lengths else np.zeros(0, np.uint32),
             len(self._keys), self.signature_size)
         del numbers, counts, lengths
-        self._frequencies = _array("I", frequencies.astype(np.uint32))
-        self._starts = _array("Q", starts)
-        self._posting_slots = _array("I", slots + np.uint32(first_slot))
-        self._posting_weights = _array("f", weights)
+        self._frequencies = as_array("I", frequencies.astype(np.uint32))
+        self._starts = as_array("Q", starts)
+        self._posting_slots = as_array("I", slots + np.uint32(first_slot))
+        self._posting_weights = as_array("f", weights)
 
     def _numbers_of(self, keys: np.ndarray) -> np.ndarray:
         """The tokens' numbers (-1 for a token no listing has had)."""
@@ -291,7 +195,7 @@ class MatchIndex:
     def _signature(self, tokens: Mapping[str, float] | HashedTokens, *,
                    indexed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The signature's token numbers (-1: unknown), keys and weights."""
-        keys, counts = _token_arrays(tokens)
+        keys, counts = token_arrays(tokens)
         numbers = self._numbers_of(keys)
         known = numbers >= 0
         frequency = np.zeros(len(keys))
@@ -300,7 +204,7 @@ class MatchIndex:
             frequency[known] = counted[numbers[known]]
             del counted  # a view of the array: it could not grow while the view lives
         extra = 0 if indexed else 1
-        weights = _tf(counts) * _idf(frequency + extra, self._counted + extra)
+        weights = tf(counts) * idf(frequency + extra, self._counted + extra)
         order = np.argsort(-weights, kind="stable")[:self.signature_size]
         weights = weights[order]
         norm = math.sqrt(float(weights @ weights)) or 1.0
@@ -398,7 +302,7 @@ class MatchIndex:
         self._tombstones = 0
 
     def _count(self, profile: ListingProfile) -> None:
-        keys, _ = _token_arrays(profile.tokens)
+        keys, _ = token_arrays(profile.tokens)
         frequencies, later = self._frequencies, self._later
         for key, number in zip(keys.tolist(), self._numbers_of(keys).tolist()):
             if number < 0:
