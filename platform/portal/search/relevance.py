@@ -102,14 +102,8 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     concepts_named = {frozenset(term_subjects[i]) for i in required if term_subjects[i]}
     relaxed = matched.bit_count() < RELAX_BELOW and (len(required) >= MIN_TERMS_TO_RELAX or len(concepts_named) >= 2)
     if relaxed:
-        # The full matches, and those lacking one term that have the others through something
-        # closer than a broader concept (lacking "women", a listing about credit in general is
-        # no answer to "microcredit for women").
-        matched |= _having(_closer(unions, broader_only), required, base, relaxed=True)
-    human = _having(human_unions, required, base, relaxed=False)
-    if relaxed:
-        human |= _having(_closer(human_unions, broader_only), required, base, relaxed=True)
-    only_machine = matched & ~human if matched else 0
+        matched = _matching(unions, broader_only, required, base, relaxed=True)
+    only_machine = matched & ~_matching(human_unions, broader_only, required, base, relaxed=relaxed) if matched else 0
     in_words = 0
     for _idf, fields in per_term:
         in_words |= fields[TITLE] | fields[BODY] | fields[TAXONOMY] | fields[MACHINE]
@@ -132,8 +126,16 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     return Tiers(sorted(merged.items(), key=lambda item: -item[0]), only_subjects, only_machine)
 
 
-def _closer(unions: Sequence[int], broader_only: Sequence[int]) -> list[int]:
-    return [union & ~broader for union, broader in zip(unions, broader_only, strict=True)]
+def _matching(unions: Sequence[int], broader_only: Sequence[int], required: Sequence[int], base: int, *,
+              relaxed: bool) -> int:
+    """The slots having every required term; ``relaxed``: also those lacking one that have the
+    others through something closer than a broader concept (lacking "women", a listing about
+    credit in general is no answer to "microcredit for women")."""
+    matched = _having(unions, required, base, relaxed=False)
+    if relaxed:
+        closer = [union & ~broader for union, broader in zip(unions, broader_only, strict=True)]
+        matched |= _having(closer, required, base, relaxed=True)
+    return matched
 
 
 def _having(unions: Sequence[int], required: Sequence[int], base: int, *, relaxed: bool) -> int:
