@@ -15,9 +15,11 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +52,17 @@ _SYLLABLES = {
 }
 _SCRIPT = {"en": "latin", "tk": "latin", "uz": "latin", "ru": "cyrillic", "kk": "cyrillic", "ky": "cyrillic",
            "tg": "cyrillic"}
+SEED = 7
+_vocabularies: dict[int, dict[str, tuple[list[str], list[float]]]] = {}
+
+
+def vocabulary(session, seed: int) -> dict[str, tuple[list[str], list[float]]]:  # noqa: ANN001
+    """The seed's vocabulary, made once per process (a job's is made before it starts)."""
+    if seed not in _vocabularies:
+        _vocabularies[seed] = _vocabulary(session, random.Random(seed))
+    return _vocabularies[seed]
+
+
 def _vocabulary(session, rng: random.Random, size: int = 20_000) -> dict[str, tuple[list[str], list[float]]]:  # noqa: ANN001
     """Per language, a Zipf-distributed vocabulary: the seeded listings' real words spread over the
     frequent ranks, then invented words of the same script, so a real word like "irrigation"
@@ -84,9 +97,15 @@ def _sentence(rng: random.Random, vocabulary: tuple[list[str], list[float]], cou
     return ("".join(chosen) + "。") if language == "zh" else (" ".join(chosen).capitalize() + ".")
 
 
-def generate(session, count: int, seed: int = 7) -> None:  # noqa: ANN001
+def generate(session, count: int, seed: int = SEED, *, part: int = 0, on_batch=None) -> None:  # noqa: ANN001
+    """``count`` listings, committed 2,000 at a time; ``on_batch`` gets each batch's ids after its
+    commit. Parts of one dataset (``part`` > 0, made by parallel jobs) share the vocabulary
+    (drawn from the seed's listings: call before any part writes) and draw their listings
+    from a random stream of their own; part 0 is the serial dataset."""
     rng = random.Random(seed)
-    words = _vocabulary(session, rng)
+    words = vocabulary(session, seed)
+    if part:
+        rng = random.Random(f"{seed}-{part}")
     centers = list(session.scalars(select(Center)))
     topics = list(session.scalars(select(Topic)))
     institutions = list(session.scalars(select(Institution)))
@@ -122,6 +141,8 @@ def generate(session, count: int, seed: int = 7) -> None:  # noqa: ANN001
         session.execute(insert(ListingTranslation), translations)
         session.execute(insert(listing_topics), links)
         session.commit()
+        if on_batch is not None:
+            on_batch(ids)
         if (start + size) % 20_000 == 0 or start + size == count:
             print(f"  generated {start + size:,} listings", flush=True)
 
@@ -141,10 +162,12 @@ def gin_indexes_built_after(session, table: str):  # noqa: ANN001, ANN201
         {"table": table}).all()
     for name, _definition in definitions:
         session.execute(text(f'DROP INDEX "{name}"'))
+    session.commit()  # parallel jobs write in transactions of their own
     yield
     session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
     for _name, definition in definitions:
         session.execute(text(definition))
+    session.commit()
 
 
 def migrate(app) -> None:  # noqa: ANN001
@@ -156,54 +179,99 @@ def migrate(app) -> None:  # noqa: ANN001
         command.upgrade(alembic_config(app, connection), "head")
 
 
-def prepare(app, url: str, listings: int, *, suggestions: bool = True) -> dict[str, float]:  # noqa: ANN001
+def prepare(app, url: str, listings: int, *, suggestions: bool = True, jobs: int = 1) -> dict[str, float]:  # noqa: ANN001
     """Migrate, load the thesaurus and the seed, generate ``listings`` synthetic listings, annotate
-    and index them and (unless ``suggestions`` is false) compute every listing's suggested
-    partners with ``refresh_all``, as ``flask seed`` does. Returns seconds per step."""
+    and index them, store their texts' analyses for matching and (unless ``suggestions`` is
+    false) compute every listing's suggested partners with ``refresh_all``, as ``flask seed``
+    does. Each batch of listings is annotated, indexed and analysed as soon as it is written;
+    ``jobs`` > 1 splits that work over as many processes (PostgreSQL only: a million listings
+    take hours in one process). Returns seconds per step: wall-clock for the whole, and
+    process time summed over the jobs for the per-listing steps."""
+    from portal.changes.log import note_changes
     from portal.matching.store import refresh_all
-    from portal.search.index import rebuild_index
-    from portal.subjects.services import SHIPPED_THESAURUS, annotate_all, load_file
+    from portal.subjects.services import SHIPPED_THESAURUS, load_file
     from seed.loader import load_seed
 
+    postgresql = make_url(url).get_backend_name() == "postgresql"
+    if jobs > 1 and not postgresql:
+        raise SystemExit("--jobs needs PostgreSQL: SQLite takes one writer at a time")
     seconds: dict[str, float] = {}
-
-    def step(name: str, started: float) -> float:
-        seconds[name] = time.perf_counter() - started
-        return seconds[name]
-
     started = time.perf_counter()
     migrate(app)
     with app.app_context():
         load_file(db.session, SHIPPED_THESAURUS)
         load_seed(db.session, app)
         db.session.commit()
-        step("migrate, thesaurus, seed", started)
-        print(f"backend: {make_url(url).get_backend_name()}; generating {listings:,} listings", flush=True)
-        started = time.perf_counter()
-        generate(db.session, listings)
-        print(f"generated {listings:,} listings in {step('generate', started):.1f} s", flush=True)
-        started = time.perf_counter()
-        annotated = annotate_all(db.session)
-        db.session.commit()
-        elapsed = step("annotate", started)
-        print(f"annotated {annotated:,} listings in {elapsed:.1f} s ({1000 * elapsed / max(annotated, 1):.2f} ms "
-              "each, database writes included)", flush=True)
+        seconds["migrate, thesaurus, seed"] = time.perf_counter() - started
+        print(f"backend: {make_url(url).get_backend_name()}; generating {listings:,} listings in {jobs} job(s)",
+              flush=True)
         started = time.perf_counter()
         with gin_indexes_built_after(db.session, "search_documents"):
-            indexed = rebuild_index(db.session)
+            if jobs == 1:
+                steps = fill(db.session, listings)
+            else:
+                shares = [listings // jobs + (1 if part < listings % jobs else 0) for part in range(jobs)]
+                words = vocabulary(db.session, SEED)
+                with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+                    parts = list(pool.map(_fill_part, [url] * jobs, shares, range(1, jobs + 1), [words] * jobs))
+                steps = {name: sum(part[name] for part in parts) for name in parts[0]}
+        note_changes(db.session, None)
         db.session.commit()
-        print(f"indexed {indexed:,} listings in {step('index', started):.1f} s", flush=True)
+        seconds["generate, annotate, index, analyse"] = time.perf_counter() - started
+        print(f"made {listings:,} listings in {seconds['generate, annotate, index, analyse']:.1f} s; per listing "
+              "(process time, summed over the jobs): "
+              + ", ".join(f"{name} {1000 * value / max(listings, 1):.2f} ms" for name, value in steps.items()),
+              flush=True)
         if suggestions:
             started = time.perf_counter()
             matched = refresh_all(db.session)
             db.session.commit()
+            seconds["suggestions"] = time.perf_counter() - started
             print(f"computed the suggestions of {matched:,} listings (refresh_all) in "
-                  f"{step('suggestions', started):.1f} s", flush=True)
-        if make_url(url).get_backend_name() == "postgresql":  # as autovacuum would soon do
+                  f"{seconds['suggestions']:.1f} s", flush=True)
+        if postgresql:  # as autovacuum would soon do
             db.session.execute(text("ANALYZE"))
             db.session.commit()
     seconds["total"] = sum(seconds.values())
     return seconds
+
+
+def fill(session, count: int, part: int = 0) -> dict[str, float]:  # noqa: ANN001
+    """Generate ``count`` listings and, batch by batch, annotate, index and analyse them as
+    publishing does. Returns the seconds each step took."""
+    from portal.matching.store import store_analyses
+    from portal.search.index import index_new_listings
+    from portal.subjects.services import annotate_listings
+
+    steps = {"generate": 0.0, "annotate": 0.0, "index": 0.0, "analyse": 0.0}
+    started = time.perf_counter()
+
+    def on_batch(ids: list[int]) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        steps["generate"] += now - started
+        for name, work in (("annotate", annotate_listings), ("index", index_new_listings),
+                           ("analyse", store_analyses)):
+            work(session, ids)
+            session.commit()
+            steps[name] += time.perf_counter() - now
+            now = time.perf_counter()
+        started = now
+
+    generate(session, count, part=part, on_batch=on_batch)
+    return steps
+
+
+def _fill_part(url: str, count: int, part: int, words: dict) -> dict[str, float]:
+    """One job of ``prepare``: its share of the listings, in a process and a session of its own."""
+    from portal import create_app
+
+    _vocabularies[SEED] = words
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark"},
+                     instance_path=tempfile.mkdtemp(prefix="portal-bench-job-"))
+    with app.app_context():
+        return fill(db.session, count, part)
 
 
 @dataclass

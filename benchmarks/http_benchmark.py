@@ -90,6 +90,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                            "sqlite:////work/bench-data/100k.db); nothing is generated")
     data.add_argument("--prepare-only", action="store_true",
                       help="generate and prepare the database, measure nothing (with --keep)")
+    data.add_argument("--jobs", type=int, default=1,
+                      help="processes that make the data (PostgreSQL; 2 or more for a million listings)")
+    data.add_argument("--no-suggestions", action="store_true",
+                      help="leave the suggestions to the matching worker (refresh_all takes hours at a million)")
     load = parser.add_argument_group("load")
     load.add_argument("--workers", type=int, default=2, help="gunicorn workers of each app (default 2)")
     load.add_argument("--timeout", type=int, default=30,
@@ -131,7 +135,8 @@ def main(argv: list[str] | None = None) -> None:
                          instance_path=database.workdir)
         if database.fresh:
             started = time.perf_counter()
-            seconds = prepare(app, database.url, args.listings)
+            seconds = prepare(app, database.url, args.listings, jobs=args.jobs,
+                              suggestions=not args.no_suggestions)
             print(f"database ready in {time.perf_counter() - started:.0f} s: "
                   + ", ".join(f"{name} {value:.0f} s" for name, value in seconds.items() if name != "total"),
                   flush=True)

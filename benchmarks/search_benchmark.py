@@ -130,6 +130,8 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--keep", action="store_true", help="leave the generated database for --reuse")
     parser.add_argument("--reuse", metavar="URL", help="measure a database kept by --keep")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="processes that make the data (PostgreSQL; 2 or more for a million listings)")
     args = parser.parse_args()
 
     database = open_database(server=args.database, reuse=args.reuse, keep=args.keep)
@@ -139,7 +141,7 @@ def main() -> None:
         if args.reuse:
             migrate(app)  # a database kept by an older version of the portal
         else:
-            prepare(app, url, args.listings, suggestions=False)  # search needs no suggestions
+            prepare(app, url, args.listings, suggestions=False, jobs=args.jobs)  # search needs no suggestions
         if args.keep:
             print(f"kept: --reuse {url}")
         print(f"\n{'query':<32} {'p50 ms':>8} {'p95 ms':>8} {'results':>9}")

@@ -124,13 +124,27 @@ def rebuild_index(session: Session, batch_size: int = 500) -> int:
                                 .order_by(Listing.id).limit(batch_size)).all()
         if not batch:
             return indexed
-        now = utcnow()
-        machine = current_translations(session, batch)
-        session.execute(insert(SearchDocument), [
-            {"listing_id": listing.id, **document_tokens(listing, machine.get(listing.id, ())), "updated_at": now}
-            for listing in batch])
-        indexed += len(batch)
+        indexed += _insert_documents(session, batch)
         last_id = batch[-1].id
+
+
+def index_new_listings(session: Session, listing_ids: Sequence[int], batch_size: int = 500) -> int:
+    """Index listings that have no document yet, in bulk (many listings written at once, as the
+    benchmarks' data). The caller records the change (``note_changes``), once for all."""
+    ids, indexed = sorted(set(listing_ids)), 0
+    for start in range(0, len(ids), batch_size):
+        indexed += _insert_documents(session, session.scalars(
+            _listings_with_text().where(Listing.id.in_(ids[start:start + batch_size]))).all())
+    return indexed
+
+
+def _insert_documents(session: Session, batch: Sequence[Listing]) -> int:
+    now = utcnow()
+    machine = current_translations(session, batch)
+    session.execute(insert(SearchDocument), [
+        {"listing_id": listing.id, **document_tokens(listing, machine.get(listing.id, ())), "updated_at": now}
+        for listing in batch])
+    return len(batch)
 
 
 def _listings_with_text() -> Select[tuple[Listing]]:

@@ -180,38 +180,53 @@ def _store(session: Session, listing_id: int, annotation: Annotation, ids: dict[
 def annotate_all(session: Session, *, batch_size: int = 1000) -> int:
     """Every listing's automatic subjects afresh (after loading a thesaurus); returns how many.
     Written in bulk per batch: the author's choices (added, rejected) stay as they are."""
-    annotator = current_annotator(session)
-    concept_ids = dict(session.execute(select(ConceptRow.key, ConceptRow.id)).all())
     done, last_id = 0, 0
     while True:
         batch = session.scalars(select(Listing).where(Listing.id > last_id).order_by(Listing.id)
                                 .limit(batch_size).options(selectinload(Listing.translations))).all()
         if not batch:
             break
-        ids = [listing.id for listing in batch]
-        chosen = {(listing_id, concept_id) for listing_id, concept_id in session.execute(
-            select(ListingConcept.listing_id, ListingConcept.concept_id).where(
-                ListingConcept.listing_id.in_(ids),
-                (ListingConcept.source == AnnotationSource.AUTHOR) | ListingConcept.rejected))}
-        session.execute(delete(ListingConcept).where(
-            ListingConcept.listing_id.in_(ids), ListingConcept.source == AnnotationSource.AUTOMATIC,
-            ListingConcept.rejected.is_(False)).execution_options(synchronize_session=False))
-        rows = []
-        for listing in batch:
-            annotation = annotator.annotate(listing_texts(listing))
-            for key, count in annotation.counts.items():
-                concept_id = concept_ids.get(key)
-                if concept_id is not None and (listing.id, concept_id) not in chosen:
-                    rows.append({"listing_id": listing.id, "concept_id": concept_id, "mentions": count,
-                                 "source": AnnotationSource.AUTOMATIC, "rejected": False,
-                                 "forms": list(annotation.forms.get(key, ()))})
-        if rows:
-            session.execute(insert(ListingConcept), rows)
-        done += len(batch)
+        done += _annotate_batch(session, batch)
         last_id = batch[-1].id
         session.expunge_all()
     note_changes(session, None)
     return done
+
+
+def annotate_listings(session: Session, listing_ids: Sequence[int], *, batch_size: int = 1000) -> int:
+    """These listings' automatic subjects afresh, in bulk, as ``annotate_all`` makes them. The
+    caller records the change (``note_changes``): once for all, when it annotates many."""
+    ids, done = sorted(set(listing_ids)), 0
+    for start in range(0, len(ids), batch_size):
+        done += _annotate_batch(session, session.scalars(
+            select(Listing).where(Listing.id.in_(ids[start:start + batch_size]))
+            .options(selectinload(Listing.translations))).all())
+    return done
+
+
+def _annotate_batch(session: Session, batch: Sequence[Listing]) -> int:
+    annotator = current_annotator(session)
+    annotations = [(listing.id, annotator.annotate(listing_texts(listing))) for listing in batch]
+    concept_ids = _concept_ids(session, {key for _, annotation in annotations for key in annotation.counts})
+    ids = [listing.id for listing in batch]
+    chosen = {(listing_id, concept_id) for listing_id, concept_id in session.execute(
+        select(ListingConcept.listing_id, ListingConcept.concept_id).where(
+            ListingConcept.listing_id.in_(ids),
+            (ListingConcept.source == AnnotationSource.AUTHOR) | ListingConcept.rejected))}
+    session.execute(delete(ListingConcept).where(
+        ListingConcept.listing_id.in_(ids), ListingConcept.source == AnnotationSource.AUTOMATIC,
+        ListingConcept.rejected.is_(False)).execution_options(synchronize_session=False))
+    rows = []
+    for listing_id, annotation in annotations:
+        for key, count in annotation.counts.items():
+            concept_id = concept_ids.get(key)
+            if concept_id is not None and (listing_id, concept_id) not in chosen:
+                rows.append({"listing_id": listing_id, "concept_id": concept_id, "mentions": count,
+                             "source": AnnotationSource.AUTOMATIC, "rejected": False,
+                             "forms": list(annotation.forms.get(key, ()))})
+    if rows:
+        session.execute(insert(ListingConcept), rows)
+    return len(batch)
 
 
 # --- What a listing is about, and the author's corrections --------------------------------
