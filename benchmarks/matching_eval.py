@@ -42,6 +42,7 @@ SETS = {"dev": ROOT / "tests" / "evaluation" / "dev.toml",
         "holdout": ROOT / "tests" / "evaluation" / "holdout.toml",
         "dev2": ROOT / "tests" / "evaluation" / "dev2.toml",
         "dev3": ROOT / "tests" / "evaluation" / "dev3.toml",
+        "dev4": ROOT / "tests" / "evaluation" / "dev4.toml",
         "old": EVAL_SET}
 TOPICS = ROOT / "seed" / "topics.toml"
 THESAURUS = ROOT / "seed" / "thesaurus.ttl"

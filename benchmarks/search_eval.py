@@ -30,7 +30,8 @@ for _path in (str(ROOT), str(ROOT / "platform")):
 SETS = {"dev": ROOT / "tests" / "evaluation" / "dev.toml",
         "holdout": ROOT / "tests" / "evaluation" / "holdout.toml",
         "dev2": ROOT / "tests" / "evaluation" / "dev2.toml",
-        "dev3": ROOT / "tests" / "evaluation" / "dev3.toml"}
+        "dev3": ROOT / "tests" / "evaluation" / "dev3.toml",
+        "dev4": ROOT / "tests" / "evaluation" / "dev4.toml"}
 EXTERNAL_PREFIX = "eval:"
 RELEVANT_WITHIN = 10
 UNWANTED_WITHIN = 20
