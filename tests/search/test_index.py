@@ -274,3 +274,17 @@ def test_search_leaves_the_planner_settings_as_they_were(listing, db_session, fo
     if db_session.get_bind().dialect.name == "postgresql":
         # The candidate lookups turn sequential scans off for themselves only.
         assert db_session.scalar(text("SELECT current_setting('enable_seqscan')")) == "on"
+
+
+def test_a_rebuild_finds_every_listing_and_leaves_the_indexes_as_the_migrations_made_them(
+        listing, db_session, found):
+    listing("Cactus farming in the Karakum")
+    listing("Camel milk cooperatives")
+    assert rebuild_index(db_session) >= 2
+    assert found("cactus") and found("camel")
+    if db_session.get_bind().dialect.name == "postgresql":
+        # The rebuild wrote through GIN's pending lists: they are merged and switched off again.
+        options = dict(db_session.execute(text(
+            "SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
+            "WHERE relname LIKE 'ix_search_documents_%_tsv'")).all())
+        assert len(options) == 4 and set(options.values()) == {"fastupdate=off"}
