@@ -185,8 +185,8 @@ def prepare(app, url: str, listings: int, *, suggestions: bool = True, jobs: int
     false) compute every listing's suggested partners with ``refresh_all``, as ``flask seed``
     does. Each batch of listings is annotated, indexed and analysed as soon as it is written;
     ``jobs`` > 1 splits that work over as many processes (PostgreSQL only: a million listings
-    take hours in one process). Returns seconds per step: wall-clock for the whole, and
-    process time summed over the jobs for the per-listing steps."""
+    take hours in one process). Returns seconds per step: elapsed for the whole, and for the
+    per-listing steps the time each job spent in them, summed over the jobs."""
     from portal.changes.log import note_changes
     from portal.matching.store import refresh_all
     from portal.subjects.services import SHIPPED_THESAURUS, load_file
@@ -219,7 +219,7 @@ def prepare(app, url: str, listings: int, *, suggestions: bool = True, jobs: int
         db.session.commit()
         seconds["generate, annotate, index, analyse"] = time.perf_counter() - started
         print(f"made {listings:,} listings in {seconds['generate, annotate, index, analyse']:.1f} s; per listing "
-              "(process time, summed over the jobs): "
+              "(time in each step, summed over the jobs): "
               + ", ".join(f"{name} {1000 * value / max(listings, 1):.2f} ms" for name, value in steps.items()),
               flush=True)
         if suggestions:
