@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import runpy
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,7 +22,8 @@ def test_a_new_worker_builds_its_facet_index_before_serving(app, db_session, mak
     build = facet_cache._indexes._build
     monkeypatch.setattr(facet_cache._indexes, "_build", lambda session: builds.append(1) or build(session))
 
-    gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=app, pid=1, log=logging.getLogger("test")))
+    gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=app, pid=1, log=logging.getLogger("test"),
+                                                   notify=lambda: None))
     assert builds == [1]
     with app.test_request_context():  # the first search finds it ready
         from portal.extensions import db
@@ -37,6 +39,20 @@ def test_a_worker_serves_even_when_it_cannot_warm_up(app, db_session, monkeypatc
     monkeypatch.setattr(facet_cache._indexes, "_build", down)
     assert gunicorn_conf.warm_up(app) is None  # no exception: the worker goes on booting
     assert "facet index not built before serving" in caplog.text
+
+
+def test_a_worker_tells_the_arbiter_it_is_alive_while_it_warms_up(app, monkeypatch):
+    """gunicorn kills a worker it has not heard from within its timeout: a build longer than
+    that (a million listings) would have every new worker killed before it served."""
+    beats = []
+    monkeypatch.setattr(gunicorn_conf, "warm_up", lambda app, logger: time.sleep(0.5) or 0.5)
+    monkeypatch.setattr(gunicorn_conf, "HEARTBEAT_SECONDS", 0.05)
+    gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=app, pid=1, log=logging.getLogger("test"),
+                                                   notify=lambda: beats.append(time.monotonic())))
+    assert len(beats) >= 3
+    count = len(beats)
+    time.sleep(0.2)
+    assert len(beats) == count  # and stops once the worker is warm
 
 
 def test_the_checkouts_gunicorn_conf_is_the_portals():

@@ -13,16 +13,25 @@ would start from an index as old as the master's; per worker, every start is the
 
 The collation tables that sort topic and country lists are read here too (half a second).
 
+While it builds, the worker tells gunicorn's arbiter it is alive (``worker.notify``, as its
+request loop does): the arbiter kills a worker it has not heard from within ``--timeout`` (30 s
+by default), and at a million listings the build takes longer than that.
+
 The matching index is never built here: only ``flask worker`` computes suggestions.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from logging import Logger, getLogger
 from typing import Any
 
 log = getLogger(__name__)
+
+HEARTBEAT_SECONDS = 5.0  # well inside gunicorn's timeout (30 s by default)
 
 
 def warm_up(app: Any, logger: Logger = log) -> float | None:
@@ -55,6 +64,25 @@ def post_worker_init(worker: Any) -> None:
     app = worker.wsgi
     if "portal.db" not in getattr(app, "extensions", {}):
         return  # not the portal's Flask app (wrapped, or another app beside it): nothing to warm
-    seconds = warm_up(app, worker.log)
+    with heartbeat(worker.notify, HEARTBEAT_SECONDS):
+        seconds = warm_up(app, worker.log)
     if seconds is not None:
         worker.log.info("worker %s warm: facet index built in %.1f s", worker.pid, seconds)
+
+
+@contextmanager
+def heartbeat(beat: Callable[[], None], every: float) -> Iterator[None]:
+    """Call ``beat`` every ``every`` seconds, from a thread, while the block runs."""
+    done = threading.Event()
+
+    def run() -> None:
+        while not done.wait(every):
+            beat()
+
+    thread = threading.Thread(target=run, name="gunicorn-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
