@@ -59,6 +59,29 @@ def test_posting_annotates_a_listing_in_its_own_language(db_session, drip_listin
     assert row.source == AnnotationSource.AUTOMATIC and row.forms
 
 
+def test_bulk_annotation_and_indexing_write_what_publishing_writes(db_session, make, drip_listings):
+    """annotate_listings and index_new_listings (many listings written at once, as the
+    benchmarks' data) leave each listing as annotate_listing and reindex_listing do."""
+    from portal.search.index import index_new_listings
+    from portal.search.models import SearchDocument
+    from portal.subjects.services import annotate_listings
+
+    kk_request, zh_offer = drip_listings
+    ids = [kk_request.id, zh_offer.id]
+    one_by_one = {listing.id: subject_keys(db_session, listing) for listing in drip_listings}
+    documents = {row.listing_id: row.title_tokens for row in db_session.scalars(
+        select(SearchDocument).where(SearchDocument.listing_id.in_(ids)))}
+    db_session.query(ListingConcept).filter(ListingConcept.listing_id.in_(ids)).delete()
+    db_session.query(SearchDocument).filter(SearchDocument.listing_id.in_(ids)).delete()
+    db_session.expire_all()
+
+    assert annotate_listings(db_session, ids) == 2
+    assert index_new_listings(db_session, ids) == 2
+    assert {listing.id: subject_keys(db_session, listing) for listing in drip_listings} == one_by_one
+    assert {row.listing_id: row.title_tokens for row in db_session.scalars(
+        select(SearchDocument).where(SearchDocument.listing_id.in_(ids)))} == documents
+
+
 def test_a_reader_sees_the_subjects_in_their_language_when_the_text_is_not(client, db_session, drip_listings):
     kk_request, _ = drip_listings
     page = client.get(f"/zh/listings/{kk_request.id}").get_data(as_text=True)
