@@ -53,17 +53,10 @@ _SYLLABLES = {
 _SCRIPT = {"en": "latin", "tk": "latin", "uz": "latin", "ru": "cyrillic", "kk": "cyrillic", "ky": "cyrillic",
            "tg": "cyrillic"}
 SEED = 7
-_vocabularies: dict[int, dict[str, tuple[list[str], list[float]]]] = {}
+Vocabulary = dict[str, tuple[list[str], list[float]]]
 
 
-def vocabulary(session, seed: int) -> dict[str, tuple[list[str], list[float]]]:  # noqa: ANN001
-    """The seed's vocabulary, made once per process (a job's is made before it starts)."""
-    if seed not in _vocabularies:
-        _vocabularies[seed] = _vocabulary(session, random.Random(seed))
-    return _vocabularies[seed]
-
-
-def _vocabulary(session, rng: random.Random, size: int = 20_000) -> dict[str, tuple[list[str], list[float]]]:  # noqa: ANN001
+def _vocabulary(session, rng: random.Random, size: int = 20_000) -> Vocabulary:  # noqa: ANN001
     """Per language, a Zipf-distributed vocabulary: the seeded listings' real words spread over the
     frequent ranks, then invented words of the same script, so a real word like "irrigation"
     matches a realistic share of listings rather than most of them."""
@@ -97,13 +90,14 @@ def _sentence(rng: random.Random, vocabulary: tuple[list[str], list[float]], cou
     return ("".join(chosen) + "。") if language == "zh" else (" ".join(chosen).capitalize() + ".")
 
 
-def generate(session, count: int, seed: int = SEED, *, part: int = 0, on_batch=None) -> None:  # noqa: ANN001
+def generate(session, count: int, seed: int = SEED, *, part: int = 0, words: Vocabulary | None = None,  # noqa: ANN001
+             on_batch=None) -> None:  # noqa: ANN001
     """``count`` listings, committed 2,000 at a time; ``on_batch`` gets each batch's ids after its
-    commit. Parts of one dataset (``part`` > 0, made by parallel jobs) share the vocabulary
-    (drawn from the seed's listings: call before any part writes) and draw their listings
+    commit. Parts of one dataset (``part`` > 0, made by parallel jobs) share ``words``, the
+    vocabulary drawn from the seed's listings before any part writes, and draw their listings
     from a random stream of their own; part 0 is the serial dataset."""
     rng = random.Random(seed)
-    words = vocabulary(session, seed)
+    words = words or _vocabulary(session, rng)
     if part:
         rng = random.Random(f"{seed}-{part}")
     centers = list(session.scalars(select(Center)))
@@ -211,7 +205,7 @@ def prepare(app, url: str, listings: int, *, suggestions: bool = True, jobs: int
                 steps = fill(db.session, listings)
             else:
                 shares = [listings // jobs + (1 if part < listings % jobs else 0) for part in range(jobs)]
-                words = vocabulary(db.session, SEED)
+                words = _vocabulary(db.session, random.Random(SEED))
                 with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
                     parts = list(pool.map(_fill_part, [url] * jobs, shares, range(1, jobs + 1), [words] * jobs))
                 steps = {name: sum(part[name] for part in parts) for name in parts[0]}
@@ -236,7 +230,7 @@ def prepare(app, url: str, listings: int, *, suggestions: bool = True, jobs: int
     return seconds
 
 
-def fill(session, count: int, part: int = 0) -> dict[str, float]:  # noqa: ANN001
+def fill(session, count: int, part: int = 0, words: Vocabulary | None = None) -> dict[str, float]:  # noqa: ANN001
     """Generate ``count`` listings and, batch by batch, annotate, index and analyse them as
     publishing does. Returns the seconds each step took."""
     from portal.matching.store import store_analyses
@@ -258,20 +252,18 @@ def fill(session, count: int, part: int = 0) -> dict[str, float]:  # noqa: ANN00
             now = time.perf_counter()
         started = now
 
-    generate(session, count, part=part, on_batch=on_batch)
+    generate(session, count, part=part, words=words, on_batch=on_batch)
     return steps
 
 
-def _fill_part(url: str, count: int, part: int, words: dict) -> dict[str, float]:
+def _fill_part(url: str, count: int, part: int, words: Vocabulary) -> dict[str, float]:
     """One job of ``prepare``: its share of the listings, in a process and a session of its own."""
     from portal import create_app
-
-    _vocabularies[SEED] = words
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark"},
                      instance_path=tempfile.mkdtemp(prefix="portal-bench-job-"))
     with app.app_context():
-        return fill(db.session, count, part)
+        return fill(db.session, count, part, words)
 
 
 @dataclass
