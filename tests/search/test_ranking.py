@@ -105,3 +105,16 @@ def test_a_listing_lacking_one_named_concept_needs_more_than_a_broader_concept_f
     # credit in general only with women; never the one about credit alone.
     assert result.page_ids[0] == 1
     assert set(result.page_ids) == {1, 2, 4, 5}
+
+
+def test_words_apart_are_not_one_concept_named_by_all_of_them():
+    # "Hytaý dili mugallymlary" names one concept (teaching Chinese) with three words: listing 1
+    # is about it; listing 2 merely has two of the words apart (a hackathon with China's
+    # universities and teachers as mentors). Relaxing may leave out a concept, not one of its words.
+    words = ["hytaý", "dili", "mugallymlary"]
+    listings = [replace(facts(1), subjects=("chinese-teaching",)), facts(2)]
+    index = FacetIndex.build(listings, built_at=NOW, document_count=2, labels=LABELS)
+    result = index.search(SearchParams(q=" ".join(words), per_page=50), now=NOW,
+                          terms=[term("hytaý", body={2}), term("dili"), term("mugallymlary", body={2})],
+                          term_subjects=[frozenset({"chinese-teaching"})] * 3)
+    assert result.page_ids == [1]

@@ -95,11 +95,11 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     covered = [bool(subjects) for subjects in term_subjects]
     required = [i for i in range(len(terms)) if covered[i]] if any(covered) else list(range(len(terms)))
     found_anywhere = [i for i in required if unions[i] & base]
-    required = found_anywhere or required
+    required = _units(found_anywhere or required, term_subjects)
     matched = _having(unions, required, base, relaxed=False)
     # Two concepts a query names may never meet in one listing ("microcredit for beekeepers"):
     # listings about either are still what the searcher looks for.
-    concepts_named = {frozenset(term_subjects[i]) for i in required if term_subjects[i]}
+    concepts_named = {frozenset(term_subjects[unit[0]]) for unit in required if term_subjects[unit[0]]}
     relaxed = matched.bit_count() < RELAX_BELOW and (len(required) >= MIN_TERMS_TO_RELAX or len(concepts_named) >= 2)
     if relaxed:
         matched = _matching(unions, broader_only, required, base, relaxed=True)
@@ -126,7 +126,17 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     return Tiers(sorted(merged.items(), key=lambda item: -item[0]), only_subjects, only_machine)
 
 
-def _matching(unions: Sequence[int], broader_only: Sequence[int], required: Sequence[int], base: int, *,
+def _units(required: Sequence[int], term_subjects: Sequence[Set[str]]) -> list[tuple[int, ...]]:
+    """The required terms, those naming the same concepts together: relaxing leaves out a whole
+    concept or word, never one word of a concept's name (a listing having "Hytaý" and
+    "mugallymlary" apart is not about teachers of Chinese, "Hytaý dili mugallymlary")."""
+    units: dict[object, list[int]] = {}
+    for i in required:
+        units.setdefault(frozenset(term_subjects[i]) or i, []).append(i)
+    return [tuple(unit) for unit in units.values()]
+
+
+def _matching(unions: Sequence[int], broader_only: Sequence[int], required: Sequence[tuple[int, ...]], base: int, *,
               relaxed: bool) -> int:
     """The slots having every required term; ``relaxed``: also those lacking one that have the
     others through something closer than a broader concept (lacking "women", a listing about
@@ -138,18 +148,21 @@ def _matching(unions: Sequence[int], broader_only: Sequence[int], required: Sequ
     return matched
 
 
-def _having(unions: Sequence[int], required: Sequence[int], base: int, *, relaxed: bool) -> int:
-    """The slots of ``base`` having every required term (``relaxed``: all but any one)."""
+def _having(unions: Sequence[int], required: Sequence[tuple[int, ...]], base: int, *, relaxed: bool) -> int:
+    """The slots of ``base`` having every term of every required unit (``relaxed``: of all
+    units but any one)."""
     if not relaxed:
         matched = base
-        for i in required:
-            matched &= unions[i]
+        for unit in required:
+            for i in unit:
+                matched &= unions[i]
         return matched
     matched = 0
     for left_out in required:
         having = base
-        for i in required:
-            if i != left_out:
-                having &= unions[i]
+        for unit in required:
+            if unit is not left_out:
+                for i in unit:
+                    having &= unions[i]
         matched |= having
     return matched
