@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
@@ -331,5 +332,7 @@ def listing_concept_keys(session: Session, listing_ids: Sequence[int] | None = N
     for scoped in scopes:
         for listing_id, key, mentions, by_author in connection.execute(scoped).all():
             weight = max(mentions or 0, 2 if by_author else 1)
-            found.setdefault(listing_id, {})[key] = weight
+            # One string per concept, not per row: the indexes keep these keys for every listing
+            # (some 20 million at a million listings).
+            found.setdefault(listing_id, {})[intern(key)] = weight
     return found
