@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from portal.search.facet_index import FacetIndex, ListingFacts
 from portal.search.search_params import SearchParams
 from portal.search.query import Alternative
@@ -82,6 +84,16 @@ def test_ids_unknown_to_the_index_are_ignored():
     index = build([facts(5)])
     found = index.search(SearchParams(q="drip"), now=NOW, terms=[term("drip", title={5, 99, 10**7})])
     assert found.page_ids == [5]
+
+
+def test_the_text_index_arrays_and_plain_sets_find_the_same_listings():
+    index = build([facts(n, age_days=n) for n in range(1, 6)])
+    index.replace([2], {2: facts(2, age_days=0.5)}, document_count=5)  # moved to a new slot
+    index.replace([4], {}, document_count=5)  # gone
+    as_set = index.search(SearchParams(q="cheese"), now=NOW, terms=[term("cheese", title={2, 3, 4, 99})])
+    as_array = index.search(SearchParams(q="cheese"), now=NOW,
+                            terms=[((Alternative("cheese"),), {TITLE: np.array([99, 4, 3, 2])})])
+    assert as_set.page_ids == as_array.page_ids == [2, 3]
 
 
 def test_changes_in_place_give_what_a_fresh_build_gives():

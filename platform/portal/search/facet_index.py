@@ -25,9 +25,12 @@ import itertools
 import math
 import re
 from array import array
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
+
+import numpy as np
 
 from portal.search.search_params import SearchParams
 from portal.thesaurus.annotator import Annotator
@@ -37,10 +40,12 @@ from portal.search.query import Alternative
 from portal.search.ranking import TextMatches
 
 FACETS = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl", "subjects")
-#: Subject counts are computed for the most common subjects and those of the first results
-#: only: counting all 1,500 concepts of the thesaurus would cost more than the search.
+#: Subject counts are computed for the most common subjects and those most frequent among the
+#: first results only: counting all 1,500 concepts of the thesaurus would cost more than the
+#: search (each count is one pass over a bitset of every listing: 125 KB at a million).
 COMMON_SUBJECTS = 30
 SUBJECTS_FROM_RESULTS = 50
+SUBJECTS_FROM_RESULTS_COUNTED = 30
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 
 
@@ -223,20 +228,18 @@ class FacetIndex:
     # --- searching -------------------------------------------------------------------------
 
     def slots_of(self, listing_ids: Collection[int]) -> int:
-        """The bitset of those listings that are in the index.
-
-        One ASCII digit per slot, then ``int(…, 2)``: three times faster than setting bits one
-        by one for the 10,000 ids of a common word. Ids outside the index land on slot -1, the
-        extra digit at the end, which the mask drops."""
-        if not listing_ids:
+        """The bitset of those listings that are in the index, in whole-array operations: a
+        common word is in some 100,000 documents at a million listings, too many for a loop in
+        Python. The text index hands over numpy arrays; any collection of ids will do."""
+        if len(listing_ids) == 0:
             return 0
-        self._reach(max(listing_ids))
-        slots = len(self.ids)
-        digits = bytearray(b"0") * (slots + 1)
-        for slot in map(self.slot_list.__getitem__, listing_ids):
-            digits[slot] = 49  # "1"
-        digits.reverse()
-        return int(digits, 2) & ((1 << slots) - 1)
+        ids = listing_ids if isinstance(listing_ids, np.ndarray) else np.fromiter(listing_ids, np.int64, len(listing_ids))
+        slot_of = np.frombuffer(self.slot_list, dtype=np.int64)  # a view: the array cannot grow while it exists
+        slots = slot_of[ids[ids < len(slot_of)]]
+        del slot_of
+        flags = np.zeros(len(self.ids), dtype=np.uint8)
+        flags[slots[slots >= 0]] = 1
+        return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
     def published_since(self, moment: float) -> int:
         """Slots of listings published after ``moment`` (a saved search's alert): a prefix of
@@ -381,10 +384,12 @@ class FacetIndex:
         return bits
 
     def _subject_counts(self, within: int, chosen: Sequence[str]) -> list[tuple[str, int]]:
-        """Counts of the common subjects, those of the first results and the chosen ones."""
+        """Counts of the common subjects, those most frequent among the first results and the
+        chosen ones."""
         candidates = dict.fromkeys((*chosen, *self.common_subjects))
-        for slot in itertools.islice(self._slots(within), SUBJECTS_FROM_RESULTS):
-            candidates.update(dict.fromkeys(self.slot_subjects[slot]))
+        in_results = Counter(itertools.chain.from_iterable(
+            self.slot_subjects[slot] for slot in itertools.islice(self._slots(within), SUBJECTS_FROM_RESULTS)))
+        candidates.update(dict.fromkeys(key for key, _ in in_results.most_common(SUBJECTS_FROM_RESULTS_COUNTED)))
         counts = []
         for key in candidates:
             count = (self.subject_bits([key]) & within).bit_count() if key in chosen else \

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     Select,
     delete,
@@ -211,15 +212,20 @@ def _driver_cursor(session: Session) -> Iterator[Any]:
         cursor.close()
 
 
-def _term_matches(cursor: Any, dialect: str, alternatives: Sequence[Alternative]) -> dict[str, set[int]]:
-    """The documents having the term in each text field (title, body, machine text)."""
-    matches: dict[str, set[int]] = {}
+def _term_matches(cursor: Any, dialect: str, alternatives: Sequence[Alternative]) -> dict[str, np.ndarray]:
+    """The documents having the term in each text field (title, body, machine text), as arrays
+    of ids. PostgreSQL packs them into one value (4 bytes an id): a common word's 100,000
+    rows at a million listings cost more as rows through the driver than the index lookup."""
+    matches: dict[str, np.ndarray] = {}
     for field in TEXT_FIELDS:
         if dialect == "sqlite":
             cursor.execute(_SQLITE_FIELD_SQL, (_fts5_match(field, alternatives),))
+            rows = cursor.fetchall()
+            matches[field] = np.fromiter((row[0] for row in rows), np.int64, len(rows))
         else:
             cursor.execute(_POSTGRESQL_FIELD_SQL[field], (_tsquery(alternatives),))
-        matches[field] = {row[0] for row in cursor.fetchall()}
+            packed = cursor.fetchone()[0]
+            matches[field] = np.frombuffer(packed or b"", dtype=">i4").astype(np.int64)
     return matches
 
 
@@ -243,7 +249,8 @@ def _fts5_phrase(alternative: Alternative) -> str:
 
 # PostgreSQL: generated tsvector columns beside the token columns, each with a GIN index.
 _POSTGRESQL_FIELD_SQL = {
-    field: f"SELECT listing_id FROM {SEARCH_DOCUMENTS_TABLE} WHERE {column} @@ CAST(%s AS tsquery)"
+    field: f"SELECT string_agg(int4send(listing_id), ''::bytea) FROM {SEARCH_DOCUMENTS_TABLE} "
+           f"WHERE {column} @@ CAST(%s AS tsquery)"
     for field, column in TSVECTOR_COLUMNS.items()}
 
 

@@ -8,7 +8,7 @@ facet index (``search.facet_index``) orders the results by that score, then newe
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Collection, Mapping, Sequence
 
 from portal.search.query import Alternative
 
@@ -31,8 +31,9 @@ TEXT_FIELDS: tuple[str, ...] = (TITLE, BODY, MACHINE)
 FIELD_WEIGHTS: Mapping[str, float] = {TITLE: 3.0, TAXONOMY: 2.0, SUBJECT: 2.0, RELATED_SUBJECT: 1.0, BODY: 1.0,
                                       BROADER_SUBJECT: 0.5, MACHINE: 0.5}
 
-#: For one query term: field -> ids of the documents having the term there.
-TermMatches = Mapping[str, Set[int]]
+#: For one query term: field -> ids of the documents having the term there, each once (the
+#: text index gives numpy arrays).
+TermMatches = Mapping[str, Collection[int]]
 #: For one query term: its alternatives (see ``query``), and its matches in the text fields.
 TextMatches = tuple[Sequence[Alternative], TermMatches]
 

@@ -9,9 +9,11 @@ first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Collection, Sequence, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from portal.search.ranking import (
     BODY,
@@ -71,7 +73,6 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     human_unions = []  # the same without machine text
     broader_only = []  # per term, the slots that have it only through a broader concept
     for (alternatives, matches), subjects in zip(terms, term_subjects, strict=True):
-        in_text = set(matches.get(TITLE, ())) | set(matches.get(BODY, ())) | set(matches.get(MACHINE, ()))
         fields = {TITLE: index.slots_of(matches.get(TITLE, ())), BODY: index.slots_of(matches.get(BODY, ())),
                   TAXONOMY: index.labelled(alternatives),
                   SUBJECT: index.subject_bits(subjects) if subjects else 0,
@@ -90,7 +91,8 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
         only_labelled = (fields[TAXONOMY] | by_subject) & ~words
         human_unions.append(fields[TITLE] | fields[BODY] | fields[TAXONOMY] | by_subject | broader)
         unions.append(human_unions[-1] | fields[MACHINE])
-        frequency = len(in_text) + only_labelled.bit_count()
+        in_text = _documents_having(matches.get(TITLE, ()), matches.get(BODY, ()), matches.get(MACHINE, ()))
+        frequency = in_text + only_labelled.bit_count()
         per_term.append((inverse_document_frequency(frequency, index.document_count), fields))
     covered = [bool(subjects) for subjects in term_subjects]
     required = [i for i in range(len(terms)) if covered[i]] if any(covered) else list(range(len(terms)))
@@ -112,18 +114,32 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
     for idf, fields in per_term:
         for name in FIELDS:
             weight = idf * FIELD_WEIGHTS.get(name, 0.0)
+            if not fields[name] & matched:
+                continue  # splits nothing (at a million listings, each split is a few 125 KB copies)
             split = []
             for score, bits in parts:
                 having = bits & fields[name]
                 if having:
                     split.append((score + weight, having))
-                if bits & ~fields[name]:
-                    split.append((score, bits & ~fields[name]))
+                    bits ^= having  # what lacks the field: bits & ~field, without a negative int
+                if bits:
+                    split.append((score, bits))
             parts = split
     merged: dict[float, int] = {}
     for score, bits in parts:
         merged[score] = merged.get(score, 0) | bits
     return Tiers(sorted(merged.items(), key=lambda item: -item[0]), only_subjects, only_machine)
+
+
+def _documents_having(*fields: Collection[int]) -> int:
+    """How many documents the id collections of the fields name (each without repeats)."""
+    arrays = [ids if isinstance(ids, np.ndarray) else np.fromiter(ids, np.int64, len(ids)) for ids in fields if len(ids)]
+    if len(arrays) <= 1:
+        return len(arrays[0]) if arrays else 0
+    joined = np.concatenate(arrays)
+    seen = np.zeros(int(joined.max()) + 1, dtype=bool)
+    seen[joined] = True
+    return int(np.count_nonzero(seen))
 
 
 def _units(required: Sequence[int], term_subjects: Sequence[Set[str]]) -> list[tuple[int, ...]]:
