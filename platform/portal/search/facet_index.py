@@ -108,7 +108,9 @@ class FacetIndex:
     ids: array = field(default_factory=lambda: array("q"))
     published: array = field(default_factory=lambda: array("d"))
     expires: array = field(default_factory=lambda: array("d"))
-    slot_list: array = field(default_factory=lambda: array("q"))  # by listing id; -1: no slot
+    # By listing id, its slot (-1: none), as a numpy array for ``slots_of``; it grows by being
+    # replaced, so a search in another thread keeps the one it holds.
+    slot_list: np.ndarray = field(default_factory=lambda: np.full(0, -1, dtype=np.int64))
     bits: dict[str, dict[str, int]] = field(default_factory=lambda: {name: {} for name in FACETS})
     occupied: int = 0  # slots holding a listing now
     live: int = 0  # how many
@@ -162,9 +164,8 @@ class FacetIndex:
         index.slot_subjects = [facts.subjects for facts in ordered]
         index.common_subjects = tuple(sorted(index.bits["subjects"], key=lambda key: -index.bits["subjects"][key].bit_count())
                                       [:COMMON_SUBJECTS])
-        index.slot_list = array("q", [-1]) * (max(index.ids, default=0) + 1)
-        for slot, listing_id in enumerate(index.ids):
-            index.slot_list[listing_id] = slot
+        index.slot_list = np.full(max(index.ids, default=0) + 1, -1, dtype=np.int64)
+        index.slot_list[np.array(index.ids, dtype=np.int64)] = np.arange(len(index.ids), dtype=np.int64)
         index.occupied = (1 << len(ordered)) - 1
         index.live = index.sorted_slots = len(ordered)
         by_expiry = sorted(range(len(ordered)), key=index.expires.__getitem__)
@@ -177,7 +178,7 @@ class FacetIndex:
         """Take changed listings: each leaves its slot; the ones still published get a new one."""
         for listing_id in listing_ids:
             if listing_id < len(self.slot_list) and self.slot_list[listing_id] >= 0:
-                self._clear(self.slot_list[listing_id])
+                self._clear(int(self.slot_list[listing_id]))
                 self.slot_list[listing_id] = -1
             facts = published.get(listing_id)
             if facts is not None:
@@ -220,7 +221,9 @@ class FacetIndex:
 
     def _reach(self, listing_id: int) -> None:
         if listing_id >= len(self.slot_list):
-            self.slot_list.extend(array("q", [-1]) * (listing_id + 1 - len(self.slot_list)))
+            grown = np.full(max(listing_id + 1, 2 * len(self.slot_list)), -1, dtype=np.int64)
+            grown[:len(self.slot_list)] = self.slot_list
+            self.slot_list = grown
 
     def _order_key(self, slot: int) -> tuple[float, int]:
         return (-self.published[slot], -self.ids[slot])
@@ -234,9 +237,8 @@ class FacetIndex:
         if len(listing_ids) == 0:
             return 0
         ids = listing_ids if isinstance(listing_ids, np.ndarray) else np.fromiter(listing_ids, np.int64, len(listing_ids))
-        slot_of = np.frombuffer(self.slot_list, dtype=np.int64)  # a view: the array cannot grow while it exists
+        slot_of = self.slot_list
         slots = slot_of[ids[ids < len(slot_of)]]
-        del slot_of
         flags = np.zeros(len(self.ids), dtype=np.uint8)
         flags[slots[slots >= 0]] = 1
         return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
