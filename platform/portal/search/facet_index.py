@@ -37,7 +37,7 @@ from portal.thesaurus.annotator import Annotator
 from portal.thesaurus.concepts import Thesaurus
 from portal.search.relevance import score_tiers
 from portal.search.query import Alternative
-from portal.search.ranking import TextMatches
+from portal.search.ranking import TextMatches, id_array
 
 FACETS = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl", "subjects")
 #: Subject counts are computed for the most common subjects and those most frequent among the
@@ -236,7 +236,7 @@ class FacetIndex:
         Python. The text index hands over numpy arrays; any collection of ids will do."""
         if len(listing_ids) == 0:
             return 0
-        ids = listing_ids if isinstance(listing_ids, np.ndarray) else np.fromiter(listing_ids, np.int64, len(listing_ids))
+        ids = id_array(listing_ids)
         slot_of = self.slot_list
         slots = slot_of[ids[ids < len(slot_of)]]
         flags = np.zeros(len(self.ids), dtype=np.uint8)

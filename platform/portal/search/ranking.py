@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 
+import numpy as np
+
 from portal.search.query import Alternative
 
 TITLE, BODY, TAXONOMY, SUBJECT, RELATED_SUBJECT = "title", "body", "taxonomy", "subject", "related_subject"
@@ -36,6 +38,11 @@ FIELD_WEIGHTS: Mapping[str, float] = {TITLE: 3.0, TAXONOMY: 2.0, SUBJECT: 2.0, R
 TermMatches = Mapping[str, Collection[int]]
 #: For one query term: its alternatives (see ``query``), and its matches in the text fields.
 TextMatches = tuple[Sequence[Alternative], TermMatches]
+
+
+def id_array(ids: Collection[int]) -> np.ndarray:
+    """Document ids as the numpy array the text index gives (any collection will do)."""
+    return ids if isinstance(ids, np.ndarray) else np.fromiter(ids, np.int64, len(ids))
 
 
 def inverse_document_frequency(document_frequency: int, total_documents: int) -> float:

@@ -26,6 +26,7 @@ from portal.search.ranking import (
     TAXONOMY,
     TITLE,
     TextMatches,
+    id_array,
     inverse_document_frequency,
 )
 
@@ -133,7 +134,7 @@ def score_tiers(index: FacetIndex, terms: Sequence[TextMatches], base: int,
 
 def _documents_having(*fields: Collection[int]) -> int:
     """How many documents the id collections of the fields name (each without repeats)."""
-    arrays = [ids if isinstance(ids, np.ndarray) else np.fromiter(ids, np.int64, len(ids)) for ids in fields if len(ids)]
+    arrays = [id_array(ids) for ids in fields if len(ids)]
     if len(arrays) <= 1:
         return len(arrays[0]) if arrays else 0
     joined = np.concatenate(arrays)
