@@ -96,10 +96,8 @@ def generate(session, count: int, seed: int = SEED, *, part: int = 0, words: Voc
     commit. Parts of one dataset (``part`` > 0, made by parallel jobs) share ``words``, the
     vocabulary drawn from the seed's listings before any part writes, and draw their listings
     from a random stream of their own; part 0 is the serial dataset."""
-    rng = random.Random(seed)
-    words = words or _vocabulary(session, rng)
-    if part:
-        rng = random.Random(f"{seed}-{part}")
+    words = words or _vocabulary(session, random.Random(seed))
+    rng = random.Random(f"{seed}-{part}") if part else random.Random(seed)
     centers = list(session.scalars(select(Center)))
     topics = list(session.scalars(select(Topic)))
     institutions = list(session.scalars(select(Institution)))
