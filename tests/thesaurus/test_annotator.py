@@ -18,7 +18,8 @@ IRRIGATION = Concept("irrigation", "u:irr", pref={"en": "irrigation", "ru": "о�
 PV = Concept("photovoltaics", "u:pv", pref={"en": "photovoltaics", "zh": "光伏"}, alt={"en": ("PV", "solar PV")})
 SAXAUL = Concept("saxaul", "u:sax", pref={"en": "saxaul", "tk": "sazak", "ru": "саксаул"}, alt={"tk": ("sazagy",)})
 PISTACHIO = Concept("pistachio", "u:pis", pref={"en": "pistachio", "ru": "фисташка"})
-ANNOTATOR = Annotator(Thesaurus([DRIP, SUBSURFACE, IRRIGATION, PV, SAXAUL, PISTACHIO]))
+MASS_BALANCE = Concept("glacier-mass-balance", "u:gmb", pref={"en": "glacier mass balance", "kk": "мұздықтың масса балансы"})
+ANNOTATOR = Annotator(Thesaurus([DRIP, SUBSURFACE, IRRIGATION, PV, SAXAUL, PISTACHIO, MASS_BALANCE]))
 
 
 def concepts(*texts: str) -> set[str]:
@@ -97,3 +98,8 @@ def test_autocomplete_prefers_the_readers_language_and_finds_labels_of_any_langu
 def test_a_russian_adjective_names_the_concept_of_its_noun(text):
     assert concepts(text) == {"pistachio"}
     assert "pistachio" in ANNOTATOR.annotate_query(text)[1]
+
+
+def test_an_inflected_turkic_label_word_meets_the_same_word_inflected_otherwise():
+    # The label's мұздықтың (genitive) and the text's мұздығының (possessive + genitive, q → g).
+    assert concepts("Тұйықсу мұздығының масса балансы 1957 жылдан бері өлшенеді") == {"glacier-mass-balance"}

@@ -282,8 +282,12 @@ def _label_keys_and_checks(label: str, language: str) -> tuple[Unit, tuple[_Chec
             checks.append(None)
             continue
         plain = skeleton(word)
-        # A Turkic word: the text's word must begin as this one, but for an alternating last letter.
-        prefix = (plain[:-1] if len(plain) > 3 else plain) if family == "t" else ""
+        # A Turkic word: the text's word must begin as this one, less its endings (мұздықтың is
+        # met by мұздығының) and but for an alternating last letter.
+        prefix = ""
+        if family == "t":
+            base = turkic_partial_stems(word, PARTIAL_STEM)[-1] if len(plain) >= PARTIAL_STEM else plain
+            prefix = base[:-1] if len(base) > 3 else base
         checks.append(_Check(prefix, max(1, len(plain) - MAX_SHORTER), len(plain) + MAX_LONGER[family]))
     return tuple(keys), tuple(checks)
 
