@@ -19,8 +19,8 @@ there (``subsurface drip irrigation`` before ``drip irrigation``), and going on 
 A stem is a short key that two unrelated words can share after their endings are cut
 (Turkic ``himigasiýa`` and ``himiýa``, English ``localization`` and ``local``); so a label word
 also bounds the length of the text's word (endings add a few letters, not a word), and a
-Turkic one asks that the text's word begin as it does, but for its last letter (which may
-alternate: ``kitap``/``kitaby``).
+Turkic one asks that the text's word begin as it does without its endings, but for the last
+letter left (which may alternate: ``kitap``/``kitaby``, ``мұздықтың``/``мұздығының``).
 """
 
 from __future__ import annotations
@@ -282,8 +282,8 @@ def _label_keys_and_checks(label: str, language: str) -> tuple[Unit, tuple[_Chec
             checks.append(None)
             continue
         plain = skeleton(word)
-        # A Turkic word: the text's word must begin as this one, less its endings (мұздықтың is
-        # met by мұздығының) and but for an alternating last letter.
+        # A Turkic word: the text's word must begin as this one does without its endings (so
+        # мұздықтың meets мұздығының), but for that stem's last letter, which may alternate.
         prefix = ""
         if family == "t":
             base = turkic_partial_stems(word, PARTIAL_STEM)[-1] if len(plain) >= PARTIAL_STEM else plain
