@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from portal.database import utcnow
 from portal.institutions.models import Institution
 from portal.search.facet_index import FacetIndex, ListingFacts, timestamp
+from portal.search.index import correct_postings
 from portal.listings.models import Listing, ListingStatus, ListingTranslation, listing_topics
 from portal.language.analyzer import texts_tokens
 from portal.changes.following import FollowingIndexes
@@ -45,6 +46,7 @@ def _build(session: Session) -> FacetIndex:
 def _update(session: Session, index: FacetIndex, changed: list[int]) -> None:
     published = {facts.id: facts for facts in _load(session, utcnow(), changed)}
     index.replace(changed, published, document_count=_document_count(session))
+    correct_postings(session, index.text_postings, changed)
 
 
 def _stale(index: FacetIndex) -> bool:

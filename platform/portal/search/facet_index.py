@@ -38,6 +38,7 @@ from portal.thesaurus.concepts import Thesaurus
 from portal.search.relevance import score_tiers
 from portal.search.query import Alternative
 from portal.search.ranking import TextMatches, id_array
+from portal.search.text_postings import TextPostings
 
 FACETS = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl", "subjects")
 #: Subject counts are computed for the most common subjects and those most frequent among the
@@ -125,6 +126,8 @@ class FacetIndex:
     annotator: Annotator | None = None
     slot_subjects: list[tuple[str, ...]] = field(default_factory=list)
     common_subjects: tuple[str, ...] = ()
+    # The text index's answers for common terms, as up to date as the index (``text_postings``).
+    text_postings: TextPostings = field(default_factory=TextPostings)
     # The labels' tokens, sorted, and which labels have each: a prefix is looked up by bisection
     # (testing every token of every label took 0.2-0.4 ms a query term).
     _label_tokens: list[str] = field(init=False, repr=False)

@@ -50,8 +50,8 @@ def find_listings(session: Session, params: SearchParams, *, now: datetime | Non
     ``index``: the facet index the caller already has (``vocabulary.current_search``)."""
     now = now or utcnow()
     terms = parse_query(params.q) if params.q else []
-    matches = text_matches(session, terms) if terms else None
     index = index or current_index(session)
+    matches = text_matches(session, terms, index.text_postings) if terms else None
     term_subjects = _term_subjects(index, params.q, terms) if terms else []
     found = index.search(params, now=now.timestamp(), terms=matches, within=_within(index, center, published_after),
                          term_subjects=term_subjects)

@@ -43,6 +43,7 @@ from portal.search.models import (
 )
 from portal.search.query import Alternative, QueryTerm
 from portal.search.ranking import TEXT_FIELDS, TextMatches
+from portal.search.text_postings import TextPostings
 from portal.changes.log import note_changes
 
 # --- Building and storing documents -------------------------------------------------------
@@ -175,20 +176,51 @@ def _listings_with_text() -> Select[tuple[Listing]]:
                                    selectinload(Listing.topics), joinedload(Listing.center))
 
 
+#: More changed listings than this at once (a bulk import) drop the kept answers instead.
+MAX_CORRECTED = 20_000
+
 # --- Searching -----------------------------------------------------------------------------
 
 
-def text_matches(session: Session, terms: Sequence[QueryTerm]) -> list[TextMatches]:
+def text_matches(session: Session, terms: Sequence[QueryTerm],
+                 postings: TextPostings | None = None) -> list[TextMatches]:
     """Per query term, the documents (whatever their status) having it in the title, in the
     body and in the machine translations. Taxonomy labels are matched by the facet index, and
     visibility, AND and ranking are decided there too (``search.facet_index``), the same way
-    on both databases."""
+    on both databases. ``postings``: the common terms' answers the process keeps
+    (``search.text_postings``; PostgreSQL only, where a common term costs most)."""
     if not terms:
         return []
     with _driver_cursor(session) as cursor:
-        if _dialect(session) == "postgresql":
+        if _dialect(session) != "postgresql":
+            return [(term.alternatives, _sqlite_matches(cursor, term.alternatives)) for term in terms]
+        if postings is None:
             return list(zip((term.alternatives for term in terms), _postgresql_matches(cursor, terms), strict=True))
-        return [(term.alternatives, _sqlite_matches(cursor, term.alternatives)) for term in terms]
+        known = {term.alternatives: postings.get(term.alternatives) for term in terms}
+        asking = [term for term in terms if known[term.alternatives] is None]
+        if asking:
+            epoch = postings.epoch
+            for term, answer in zip(asking, _postgresql_matches(cursor, asking), strict=True):
+                known[term.alternatives] = answer
+                postings.keep(term.alternatives, answer, epoch)
+        return [(term.alternatives, known[term.alternatives]) for term in terms]
+
+
+def correct_postings(session: Session, postings: TextPostings, changed: Sequence[int]) -> None:
+    """Bring the kept answers up to date with listings changed since (their stored tokens)."""
+    if not postings.begin_correction():
+        return
+    if len(changed) > MAX_CORRECTED:
+        postings.clear()
+        return
+    columns = {field: getattr(SearchDocument, TOKEN_COLUMNS[field]) for field in TEXT_FIELDS}
+    tokens: dict[int, dict[str, frozenset[str]]] = {}
+    for start in range(0, len(changed), 1000):
+        for listing_id, *values in session.execute(
+                select(SearchDocument.listing_id, *columns.values())
+                .where(SearchDocument.listing_id.in_(changed[start:start + 1000]))):
+            tokens[listing_id] = {field: frozenset(filter(None, (value or "").split(" "))) for field, value in zip(columns, values)}
+    postings.correct(changed, tokens)
 
 
 @contextmanager
@@ -271,5 +303,5 @@ def _tsquery_lexeme(alternative: Alternative) -> str:
     return quoted + ":*" if alternative.prefix else quoted
 
 
-__all__ = ["document_tokens", "index_listing", "note_changes", "rebuild_index", "reindex_listing",
+__all__ = ["correct_postings", "document_tokens", "index_listing", "note_changes", "rebuild_index", "reindex_listing",
            "reindex_taxonomy", "remove_listing", "text_matches"]
