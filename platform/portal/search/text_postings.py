@@ -6,7 +6,7 @@ PostgreSQL answers it by visiting a heap row per document after the GIN lookup: 
 and field, most of a two-word search. The same few common words make most queries, so a
 process keeps their answers (ids per field) while the change log says which listings changed:
 those are looked at again in their stored tokens, and the answer stays exact. Rare terms are
-not kept: the index answers them in a millisecond or two.
+not kept: the index answers them in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 from portal.search.query import Alternative
 
 #: Answers with fewer ids than this (all fields together) are not kept: cheap to ask again.
-MIN_KEPT_IDS = 5_000
+MIN_KEPT_IDS = 2_000
 #: What the kept answers may take, per process (4 bytes an id): 256 common terms at a million.
 MAX_KEPT_BYTES = 32 * 1024 * 1024
 
