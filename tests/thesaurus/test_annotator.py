@@ -103,3 +103,28 @@ def test_a_russian_adjective_names_the_concept_of_its_noun(text):
 def test_an_inflected_turkic_label_word_meets_the_same_word_inflected_otherwise():
     # The label's мұздықтың (genitive) and the text's мұздығының (possessive + genitive, q → g).
     assert concepts("Тұйықсу мұздығының масса балансы 1957 жылдан бері өлшенеді") == {"glacier-mass-balance"}
+
+
+CAMEL_WOOL = Concept("camel-wool", "u:cw", pref={"en": "camel wool", "kk": "шуда"})
+GRAIN = Concept("grain", "u:gr", pref={"en": "grain", "tg": "ғалла"})
+GALLIUM = Concept("gallium", "u:ga", pref={"en": "gallium", "tg": "галлий", "kk": "галлий"})
+LOANS = Concept("loans", "u:lo", pref={"en": "loans", "ru": "заём"}, alt={"ru": ("заем",)})
+HOMOGRAPHS = Annotator(Thesaurus([CAMEL_WOOL, GRAIN, GALLIUM, LOANS]))
+
+
+def test_a_tajik_text_does_not_read_a_turkic_label_that_is_a_tajik_word():
+    # шуда is Kazakh for camel wool and the Tajik past participle "became".
+    assert set(HOMOGRAPHS.annotate([("tg", "Лоиҳа соли гузашта анҷом дода шуда буд")]).counts) == set()
+    assert set(HOMOGRAPHS.annotate([("kk", "Түйе шудасын өңдеу")]).counts) == {"camel-wool"}
+    assert "camel-wool" in HOMOGRAPHS.annotate_query("шуда")[1]  # a query's language is unknown
+
+
+def test_of_two_turkic_labels_meeting_by_stem_the_one_written_as_the_text_writes_wins():
+    # галлий and ғалла share the stem "gall"; the text writes ғалла.
+    assert set(HOMOGRAPHS.annotate([("tg", "Ҳосили ғалла зиёд шуд")]).counts) == {"grain"}
+    assert set(HOMOGRAPHS.annotate([("tg", "Истеҳсоли галлий")]).counts) == {"gallium"}
+
+
+def test_a_two_letter_word_is_not_a_shortened_form_of_a_longer_label_word():
+    assert set(HOMOGRAPHS.annotate([("ru", "Деньги выделены за счёт гранта")]).counts) == set()
+    assert set(HOMOGRAPHS.annotate([("ru", "Беспроцентный заём фермерам")]).counts) == {"loans"}

@@ -59,6 +59,7 @@ Unit = tuple[str, ...]  # the keys of one word or character of a text
 #: label's word it matches by stem.
 MAX_LONGER = {"t": 7, "e": 4, "r": 4}  # Turkic: plural + possessive + case (-ларының) is 7
 MAX_SHORTER = 3
+MIN_SHORTENED = 3
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,24 @@ class _Label:
     keys: Unit
     checks: tuple[_Check | None, ...]  # per word; None: the key says it all (Chinese, numbers)
     concept: str
+    plains: tuple[str, ...]  # per word, its plain skeleton ("" for a Chinese character)
+    group: str  # the languages whose texts read it (``_label_group``)
 
     def fits(self, skeletons: list[str], start: int) -> bool:
         return all(check is None or check.admits(skeletons[start + offset])
                    for offset, check in enumerate(self.checks))
+
+    def closeness(self, skeletons: list[str], start: int) -> int:
+        """How literally the text's words write this label's Turkic and Tajik words: per word 2
+        when the same, 1 when the label's word and endings, 0 when only their stems meet (the
+        suffix rules also cut loanwords: галлий, gallium, and ғалла, grain, share ``gall``).
+        Other words count 2: Snowball knows their languages' endings."""
+        total = 0
+        for offset, (key, plain) in enumerate(zip(self.keys, self.plains, strict=True)):
+            written = skeletons[start + offset]
+            total += (2 if written == plain or key[0] not in "tu"
+                      else 1 if written.startswith(plain) else 0)
+        return total
 
 
 @dataclass
@@ -104,10 +119,11 @@ class Annotator:
         pairs: dict[tuple[str, str], list[_Label]] = {}
         for concept in thesaurus:
             for language, label in concept.labels():
+                plains = _label_plains(label)
                 for keys, checks in _label_variants(label, language):
                     if not keys or (len(keys) == 1 and keys[0].startswith("c:")):
                         continue  # one Chinese character names nothing on its own
-                    entry = _Label(keys, checks, concept.key)
+                    entry = _Label(keys, checks, concept.key, plains, _label_group(language))
                     if len(keys) == 1:
                         singles.setdefault(keys[0], []).append(entry)
                     else:
@@ -117,7 +133,7 @@ class Annotator:
             # The same key sequence under one concept once is enough.
             unique: dict[tuple, _Label] = {}
             for entry in entries:
-                unique.setdefault((entry.keys, entry.checks, entry.concept), entry)
+                unique.setdefault((entry.keys, entry.checks, entry.concept, entry.plains, entry.group), entry)
             entries[:] = list(unique.values())
         self._singles = singles
         self._pairs = pairs
@@ -136,7 +152,7 @@ class Annotator:
             found_here: set[str] = set()
             # A keyword is typed like a query: "hvdc" in lower case still names HVDC.
             short = len(text) <= SHORT_TEXT
-            for key, _span, form in self._walk(*_text_units(text, language, query=short)):
+            for key, _span, form in self._walk(*_text_units(text, language, query=short), language=language):
                 if key not in found_here:
                     found_here.add(key)
                     annotation.counts[key] += 1
@@ -154,20 +170,27 @@ class Annotator:
             covered.setdefault(key, set()).update(range(start, end))
         return [word for word, _upper in words], covered
 
-    def _walk(self, words: list[tuple[str, bool]], units: list[Unit], skeletons: list[str]
-              ) -> Iterable[tuple[str, tuple[int, int], str]]:
+    def _walk(self, words: list[tuple[str, bool]], units: list[Unit], skeletons: list[str], *,
+              language: str | None = None) -> Iterable[tuple[str, tuple[int, int], str]]:
+        """The concepts of a text's words: at each place the longest labels starting there and,
+        of those, the ones written most literally (Tajik ``ғалла`` is the label "grain" itself,
+        and only a stem of "gallium"); then on after them."""
+        foreign = _FOREIGN_GROUP.get(language or "")
         position, total = 0, len(units)
         while position < total:
             best: list[str] = []
-            best_length = 0
+            best_length = best_closeness = 0
             for label in self._candidates(units, position):
                 length = len(label.keys)
-                if length < best_length or position + length > total:
+                if length < best_length or position + length > total or label.group == foreign:
                     continue
                 if (all(label.keys[offset] in units[position + offset] for offset in range(2, length))
                         and label.fits(skeletons, position)):
-                    if length > best_length:
-                        best, best_length = [], length
+                    closeness = label.closeness(skeletons, position)
+                    if length > best_length or closeness > best_closeness:
+                        best, best_length, best_closeness = [], length, closeness
+                    elif closeness < best_closeness:
+                        continue
                     if label.concept not in best:
                         best.append(label.concept)
             if not best_length:
@@ -188,6 +211,23 @@ class Annotator:
                     yield from self._pairs.get((first, second), ())
         for first in here:
             yield from self._singles.get(first, ())
+
+
+#: Tajik is a Persian language, the other four Turkic: their labels share a stemmer, not words
+#: (Tajik шуда, "became", is Kazakh for camel wool), so a text known to be in one does not read
+#: the other's labels. Keywords and queries, of unknown language, read all.
+_FOREIGN_GROUP = {"tg": "turkic", **{language: "tg" for language in _TURKIC - {"tg"}}}
+
+
+def _label_group(language: str) -> str:
+    return "tg" if language == "tg" else "turkic" if language in _TURKIC else ""
+
+
+def _label_plains(label: str) -> tuple[str, ...]:
+    plains: list[str] = []
+    for segment in segments(fold(label)):
+        plains.extend(segment.text if segment.is_cjk else (skeleton(segment.text),))
+    return tuple(plains)
 
 
 def _form(words: list[tuple[str, bool]]) -> str:
@@ -288,7 +328,10 @@ def _label_keys_and_checks(label: str, language: str) -> tuple[Unit, tuple[_Chec
         if family == "t":
             base = turkic_partial_stems(word, PARTIAL_STEM)[-1] if len(plain) >= PARTIAL_STEM else plain
             prefix = base[:-1] if len(base) > 3 else base
-        checks.append(_Check(prefix, max(1, len(plain) - MAX_SHORTER), len(plain) + MAX_LONGER[family]))
+        # (a word of two letters is a word of its own, not a shortened one: Russian за, "for",
+        # is no form of заём, "loan")
+        shortest = min(len(plain), max(MIN_SHORTENED, len(plain) - MAX_SHORTER))
+        checks.append(_Check(prefix, shortest, len(plain) + MAX_LONGER[family]))
     return tuple(keys), tuple(checks)
 
 
