@@ -44,6 +44,7 @@ SETS = {"dev": ROOT / "tests" / "evaluation" / "dev.toml",
         "dev3": ROOT / "tests" / "evaluation" / "dev3.toml",
         "dev4": ROOT / "tests" / "evaluation" / "dev4.toml",
         "dev5": ROOT / "tests" / "evaluation" / "dev5.toml",
+        "dev6": ROOT / "tests" / "evaluation" / "dev6.toml",
         "old": EVAL_SET}
 TOPICS = ROOT / "seed" / "topics.toml"
 THESAURUS = ROOT / "seed" / "thesaurus.ttl"

@@ -32,7 +32,8 @@ SETS = {"dev": ROOT / "tests" / "evaluation" / "dev.toml",
         "dev2": ROOT / "tests" / "evaluation" / "dev2.toml",
         "dev3": ROOT / "tests" / "evaluation" / "dev3.toml",
         "dev4": ROOT / "tests" / "evaluation" / "dev4.toml",
-        "dev5": ROOT / "tests" / "evaluation" / "dev5.toml"}
+        "dev5": ROOT / "tests" / "evaluation" / "dev5.toml",
+        "dev6": ROOT / "tests" / "evaluation" / "dev6.toml"}
 EXTERNAL_PREFIX = "eval:"
 RELEVANT_WITHIN = 10
 UNWANTED_WITHIN = 20
