@@ -33,6 +33,15 @@ def subject_keys(db_session, listing) -> set[str]:
     return {subject.key for subject in subjects_of(db_session, listing.id, "en")}
 
 
+def prominent_keys(db_session, ids) -> dict[int, set[str]]:
+    rows = db_session.execute(select(ListingConcept.listing_id, ConceptRow.key).join(ConceptRow)
+                              .where(ListingConcept.listing_id.in_(ids), ListingConcept.prominent)).all()
+    found: dict[int, set[str]] = {}
+    for listing_id, key in rows:
+        found.setdefault(listing_id, set()).add(key)
+    return found
+
+
 @pytest.fixture()
 def drip_listings(db_session, make):
     """A Kazakh-only request and a Chinese-only offer about drip irrigation, in their own words."""
@@ -69,6 +78,7 @@ def test_bulk_annotation_and_indexing_write_what_publishing_writes(db_session, m
     kk_request, zh_offer = drip_listings
     ids = [kk_request.id, zh_offer.id]
     one_by_one = {listing.id: subject_keys(db_session, listing) for listing in drip_listings}
+    prominence = prominent_keys(db_session, ids)
     documents = {row.listing_id: row.title_tokens for row in db_session.scalars(
         select(SearchDocument).where(SearchDocument.listing_id.in_(ids)))}
     db_session.query(ListingConcept).filter(ListingConcept.listing_id.in_(ids)).delete()
@@ -78,6 +88,7 @@ def test_bulk_annotation_and_indexing_write_what_publishing_writes(db_session, m
     assert annotate_listings(db_session, ids) == 2
     assert index_new_listings(db_session, ids) == 2
     assert {listing.id: subject_keys(db_session, listing) for listing in drip_listings} == one_by_one
+    assert prominent_keys(db_session, ids) == prominence
     assert {row.listing_id: row.title_tokens for row in db_session.scalars(
         select(SearchDocument).where(SearchDocument.listing_id.in_(ids)))} == documents
 
@@ -125,6 +136,25 @@ def test_same_language_text_keeps_its_place_before_concept_only_hits(client, db_
     data = client.get("/api/v1/listings", query_string={"q": "drip irrigation", "lang": "en"}).get_json()
     assert data["items"][0]["id"] == english.id
     assert len(data["items"]) >= 3
+
+
+def test_a_query_reaches_the_concept_above_its_own_only_in_listings_about_it(client, db_session, make):
+    # Seed potato is under seeds: a seed supplier's offer answers a search for seed potato, less
+    # well; a rangeland listing whose description mentions sowing shrub seeds does not.
+    potato = make.listing(language="zh", title=label(db_session, "seed-potato", "zh") + "脱毒技术转让",
+                          summary="甘肃定西。", description="")
+    seeds = make.listing(language="ru", title="Семена засухоустойчивых культур для фермеров",
+                         summary="Поставки семян в Центральную Азию.", description="")
+    rangeland = make.listing(language="ru", title="Восстановление деградированных пастбищ",
+                             summary="Сохраним пастбища Бетпакдалы.",
+                             description="Весной мы подсеваем семена изеня и кейреука на сбитых пастбищах.")
+    for listing in (potato, seeds, rangeland):
+        listing_changed(db_session, listing)
+    assert prominent_keys(db_session, [seeds.id, rangeland.id]).get(rangeland.id, set()).isdisjoint({"seeds"})
+    assert "seeds" in subject_keys(db_session, rangeland)  # it is about seeds, in passing
+    data = client.get("/api/v1/listings", query_string={"q": label(db_session, "seed-potato", "en"),
+                                                        "lang": "en"}).get_json()
+    assert [item["id"] for item in data["items"]] == [potato.id, seeds.id]
 
 
 def test_a_word_found_nowhere_no_longer_empties_the_results(client, db_session, drip_listings):

@@ -118,3 +118,17 @@ def test_words_apart_are_not_one_concept_named_by_all_of_them():
                           terms=[term("hytaý", body={2}), term("dili"), term("mugallymlary", body={2})],
                           term_subjects=[frozenset({"chinese-teaching"})] * 3)
     assert result.page_ids == [1]
+
+
+def test_a_query_widens_to_the_concept_above_its_own_only_among_listings_about_that_concept():
+    from portal.thesaurus.concepts import Concept, Thesaurus
+
+    thesaurus = Thesaurus([Concept("seeds", "u:s", pref={"en": "seeds"}),
+                           Concept("seed-potato", "u:p", pref={"en": "seed potato"}, broader=("seeds",))])
+    listings = [replace(facts(1), subjects=("seed-potato",)),
+                replace(facts(2), subjects=("seeds",), prominent=("seeds",)),  # a seed bank's offer
+                replace(facts(3), subjects=("seeds", "rangeland"))]  # sowing shrub seed, in passing
+    index = FacetIndex.build(listings, built_at=NOW, document_count=3, labels=LABELS, thesaurus=thesaurus)
+    result = index.search(SearchParams(q="seed potato", per_page=50), now=NOW,
+                          terms=[term("seed"), term("potato")], term_subjects=[frozenset({"seed-potato"})] * 2)
+    assert result.page_ids == [1, 2]

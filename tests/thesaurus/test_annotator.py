@@ -128,3 +128,13 @@ def test_of_two_turkic_labels_meeting_by_stem_the_one_written_as_the_text_writes
 def test_a_two_letter_word_is_not_a_shortened_form_of_a_longer_label_word():
     assert set(HOMOGRAPHS.annotate([("ru", "Деньги выделены за счёт гранта")]).counts) == set()
     assert set(HOMOGRAPHS.annotate([("ru", "Беспроцентный заём фермерам")]).counts) == {"loans"}
+
+
+def test_a_concept_only_a_description_names_is_not_prominent():
+    from portal.thesaurus.annotator import Body
+
+    annotation = ANNOTATOR.annotate([("en", "Saxaul planting in the Aral Sea region"),
+                                     Body("en", "Plots get drip irrigation for the first two years."),
+                                     "PV"])
+    assert set(annotation.counts) == {"saxaul", "drip-irrigation", "photovoltaics"}
+    assert annotation.prominent == {"saxaul", "photovoltaics"}

@@ -26,7 +26,7 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,6 +41,9 @@ from portal.search.ranking import TextMatches, id_array
 from portal.search.text_postings import TextPostings
 
 FACETS = ("centers", "kinds", "directions", "countries", "topics", "languages", "trl", "subjects")
+#: The bitsets kept: the facets', and those of the listings prominently about each concept that
+#: some other concept is under (a search widens to the concept above its own among them only).
+BITSETS = (*FACETS, "prominent")
 #: Subject counts are computed for the most common subjects and those most frequent among the
 #: first results only: counting all 1,500 concepts of the thesaurus would cost more than the
 #: search (each count is one pass over a bitset of every listing: 125 KB at a million).
@@ -65,6 +68,9 @@ class ListingFacts:
     published_at: float  # POSIX timestamps; -inf when never published
     expires_at: float
     subjects: tuple[str, ...] = ()  # thesaurus concept keys (``portal.subjects``)
+    #: those of them a title, summary or keyword names (or the author chose) and that have
+    #: narrower concepts
+    prominent: tuple[str, ...] = ()
 
     def values(self, facet: str) -> tuple[str, ...]:
         if facet == "centers":
@@ -81,6 +87,8 @@ class ListingFacts:
             return self.languages
         if facet == "subjects":
             return self.subjects
+        if facet == "prominent":
+            return self.prominent
         return (str(self.trl),) if self.trl is not None else ()
 
     def order_key(self) -> tuple[float, int]:
@@ -112,7 +120,7 @@ class FacetIndex:
     # By listing id, its slot (-1: none), as a numpy array for ``slots_of``; it grows by being
     # replaced, so a search in another thread keeps the one it holds.
     slot_list: np.ndarray = field(default_factory=lambda: np.full(0, -1, dtype=np.int64))
-    bits: dict[str, dict[str, int]] = field(default_factory=lambda: {name: {} for name in FACETS})
+    bits: dict[str, dict[str, int]] = field(default_factory=lambda: {name: {} for name in BITSETS})
     occupied: int = 0  # slots holding a listing now
     live: int = 0  # how many
     sorted_slots: int = 0  # slots [0, sorted_slots) are in order; later ones were appended
@@ -150,10 +158,10 @@ class FacetIndex:
         index = cls(built_at=built_at, document_count=document_count, labels=labels,
                     thesaurus=thesaurus, annotator=annotator)
         ordered = sorted(listings, key=ListingFacts.order_key)
-        builders: dict[str, dict[str, bytearray]] = {name: {} for name in FACETS}
+        builders: dict[str, dict[str, bytearray]] = {name: {} for name in BITSETS}
         size = (len(ordered) + 7) // 8
         for slot, facts in enumerate(ordered):
-            for name in FACETS:
+            for name in BITSETS:
                 for value in facts.values(name):
                     buffer = builders[name].get(value)
                     if buffer is None:
@@ -213,7 +221,7 @@ class FacetIndex:
         self._reach(facts.id)
         self.slot_list[facts.id] = slot
         bit = 1 << slot
-        for name in FACETS:
+        for name in BITSETS:
             for value in facts.values(name):
                 self.bits[name][value] = self.bits[name].get(value, 0) | bit
         self.occupied |= bit
@@ -324,22 +332,19 @@ class FacetIndex:
 
     def related_subject_bits(self, keys: Iterable[str]) -> int:
         """Slots of the listings about a concept related to one of these (not the same)."""
-        return self._near_bits(keys, "related")
+        return self._near_bits(keys, self.thesaurus.related_of if self.thesaurus else None, self.bits["subjects"])
 
     def broader_subject_bits(self, keys: Iterable[str]) -> int:
         """Slots of the listings about the concept just above one of these: a query for glacier
-        monitoring is answered, less well, by a listing about glaciers."""
-        return self._near_bits(keys, "broader")
+        monitoring is answered, less well, by a listing about glaciers; not by one whose
+        description names glaciers in passing (``ListingFacts.prominent``)."""
+        return self._near_bits(keys, self.thesaurus.broader_of if self.thesaurus else None, self.bits["prominent"])
 
-    def _near_bits(self, keys: Iterable[str], link: str) -> int:
-        if self.thesaurus is None:
-            return 0
-        near_of = self.thesaurus.related_of if link == "related" else self.thesaurus.broader_of
-        subjects = self.bits["subjects"]
+    @staticmethod
+    def _near_bits(keys: Iterable[str], near_of: Callable[[str], tuple[str, ...]] | None, bits_of: dict[str, int]) -> int:
         bits = 0
-        for key in keys:
-            for near in near_of(key):
-                bits |= subjects.get(near, 0)
+        for near in (near for key in keys for near in near_of(key)) if near_of is not None else ():
+            bits |= bits_of.get(near, 0)
         return bits
 
     def _widened(self, keys: Iterable[str]) -> set[str]:

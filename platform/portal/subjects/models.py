@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import Base, db_enum, utcnow
@@ -42,6 +42,9 @@ class ListingConcept(Base):
     source: Mapped[AnnotationSource] = mapped_column(db_enum(AnnotationSource, "annotation_source"))
     rejected: Mapped[bool] = mapped_column(Boolean, default=False)
     mentions: Mapped[int] = mapped_column(Integer, default=0)  # texts of the listing naming it
+    # Named by a title, summary or keyword, or chosen by the author: what the listing is about,
+    # not a concept its description names in passing (``thesaurus.annotator.Body``).
+    prominent: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     forms: Mapped[list[str]] = mapped_column(JSON, default=list)  # as the texts wrote it
 
     concept: Mapped[ConceptRow] = relationship(lazy="joined")

@@ -8,7 +8,7 @@ a removed automatic one is kept as *rejected* so the annotator does not bring it
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
@@ -21,7 +21,7 @@ from portal.listings.models import Listing
 from portal.changes.log import database_key, note_changes
 from portal.paths import data_dir
 from portal.subjects.models import AnnotationSource, ConceptRow, ListingConcept
-from portal.thesaurus.annotator import Annotation, Annotator
+from portal.thesaurus.annotator import Annotation, Annotator, Body
 from portal.thesaurus.concepts import Concept, Thesaurus
 from portal.thesaurus.skos import read_skos
 
@@ -135,11 +135,13 @@ def current_annotator(session: Session) -> Annotator:
 # --- Annotating listings ------------------------------------------------------------------
 
 
-def listing_texts(listing: Listing) -> list[tuple[str | None, str]]:
-    """What the annotator reads: every language version's title, summary and description in
-    its language, and each keyword on its own (in its language when known, else in all)."""
-    texts = [(version.language, text) for version in listing.translations
-             for text in (version.title, version.summary, version.description) if text]
+def listing_texts(listing: Listing) -> list[tuple[str | None, str] | Body]:
+    """What the annotator reads: every language version's title, summary and description (a
+    ``Body``) in its language, and each keyword on its own (in its language when known, else in
+    all)."""
+    texts: list[tuple[str | None, str] | Body] = [
+        (version.language, text) for version in listing.translations for text in (version.title, version.summary) if text]
+    texts += [Body(version.language, version.description) for version in listing.translations if version.description]
     languages = listing.keyword_languages or {}
     return texts + [(languages.get(keyword), keyword) for keyword in listing.keywords or [] if keyword]
 
@@ -174,6 +176,7 @@ def _store(session: Session, listing_id: int, annotation: Annotation, ids: dict[
                                  source=AnnotationSource.AUTOMATIC, rejected=False)
             session.add(row)
         row.mentions = annotation.counts[key]
+        row.prominent = key in annotation.prominent
         row.forms = list(annotation.forms.get(key, ()))
     session.flush()
 
@@ -223,6 +226,7 @@ def _annotate_batch(session: Session, batch: Sequence[Listing]) -> int:
             concept_id = concept_ids.get(key)
             if concept_id is not None and (listing_id, concept_id) not in chosen:
                 rows.append({"listing_id": listing_id, "concept_id": concept_id, "mentions": count,
+                             "prominent": key in annotation.prominent,
                              "source": AnnotationSource.AUTOMATIC, "rejected": False,
                              "forms": list(annotation.forms.get(key, ()))})
     if rows:
@@ -312,14 +316,35 @@ def correct_subjects(session: Session, listing: Listing, *, removed: Iterable[st
 def listing_concept_keys(session: Session, listing_ids: Sequence[int] | None = None, *,
                          between: tuple[int, int] | None = None) -> dict[int, dict[str, int]]:
     """listing id -> {concept key: mentions (at least 1)} of the non-rejected subjects (for the
-    facet and matching indexes): of every listing, of ``listing_ids``, or of the listings with
-    ids ``between`` two (inclusive; a range costs the database less than a thousand ids)."""
+    matching index): of every listing, of ``listing_ids``, or of the listings with ids
+    ``between`` two (inclusive; a range costs the database less than a thousand ids)."""
+    found: dict[int, dict[str, int]] = {}
+    for listing_id, key, mentions, by_author, _prominent in _subject_rows(session, listing_ids, between):
+        # One string per concept, not per row: the indexes keep these keys for every listing
+        # (some 20 million at a million listings).
+        found.setdefault(listing_id, {})[intern(key)] = max(mentions or 0, 2 if by_author else 1)
+    return found
+
+
+def listing_subject_keys(session: Session, listing_ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """listing id -> (its non-rejected subjects' keys, those of them that are prominent), for
+    the facet index."""
+    found: dict[int, tuple[list[str], list[str]]] = {}
+    for listing_id, key, _mentions, by_author, prominent in _subject_rows(session, listing_ids, None):
+        keys, prominent_keys = found.setdefault(listing_id, ([], []))
+        keys.append(intern(key))
+        if prominent or by_author:
+            prominent_keys.append(intern(key))
+    return found
+
+
+def _subject_rows(session: Session, listing_ids: Sequence[int] | None, between: tuple[int, int] | None
+                  ) -> Iterator[tuple[int, str, int, bool, bool]]:
     # Plain rows through the connection (no ORM loading): the matching build reads a million.
     query = (select(ListingConcept.listing_id, ConceptRow.key, ListingConcept.mentions,
-                    (ListingConcept.source == AnnotationSource.AUTHOR).label("by_author"))
+                    (ListingConcept.source == AnnotationSource.AUTHOR).label("by_author"), ListingConcept.prominent)
              .join(ConceptRow, ConceptRow.id == ListingConcept.concept_id)
              .where(ListingConcept.rejected.is_(False)))
-    found: dict[int, dict[str, int]] = {}
     if between is not None:
         scopes = [query.where(ListingConcept.listing_id.between(*between))]
     elif listing_ids is None:
@@ -330,9 +355,4 @@ def listing_concept_keys(session: Session, listing_ids: Sequence[int] | None = N
     session.flush()  # the connection does not autoflush
     connection = session.connection()
     for scoped in scopes:
-        for listing_id, key, mentions, by_author in connection.execute(scoped).all():
-            weight = max(mentions or 0, 2 if by_author else 1)
-            # One string per concept, not per row: the indexes keep these keys for every listing
-            # (some 20 million at a million listings).
-            found.setdefault(listing_id, {})[intern(key)] = weight
-    return found
+        yield from connection.execute(scoped).all()

@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from portal.language.analyzer import fold, russian_noun_stem, script_of, segments, snowball_stem
 from portal.language.scripts import skeleton
@@ -99,12 +100,23 @@ class _Label:
         return total
 
 
+class Body(NamedTuple):
+    """A listing's description, in a language (None: unknown). A concept that only a body
+    names is mentioned in passing ("the seed of forage shrubs" in a listing about rangelands);
+    one that a title, summary or keyword names is what the listing is about."""
+
+    language: str | None
+    text: str
+
+
 @dataclass
 class Annotation:
-    """The concepts of some texts: key -> how many of the texts name it, and how they wrote it."""
+    """The concepts of some texts: key -> how many of the texts name it, and how they wrote
+    it; ``prominent``: those a text other than a ``Body`` names."""
 
     counts: Counter[str] = field(default_factory=Counter)
     forms: dict[str, list[str]] = field(default_factory=dict)
+    prominent: set[str] = field(default_factory=set)
 
 
 class Annotator:
@@ -138,13 +150,13 @@ class Annotator:
         self._singles = singles
         self._pairs = pairs
 
-    def annotate(self, texts: Iterable[str | tuple[str | None, str]]) -> Annotation:
+    def annotate(self, texts: Iterable[str | tuple[str | None, str] | Body]) -> Annotation:
         """The concepts of several texts (a listing's title, summary, description in each
-        language, its keywords). A text given as (language, text) is read in that language
-        (and English); a plain text, like a keyword, in every language."""
+        language, its keywords). A text given as (language, text) or ``Body`` is read in that
+        language (and English); a plain text, like a keyword, in every language."""
         annotation = Annotation()
         for text in texts:
-            language = None
+            language, body = None, isinstance(text, Body)
             if isinstance(text, tuple):
                 language, text = text
             if not text:
@@ -156,6 +168,8 @@ class Annotator:
                 if key not in found_here:
                     found_here.add(key)
                     annotation.counts[key] += 1
+                    if not body:
+                        annotation.prominent.add(key)
                 forms = annotation.forms.setdefault(key, [])
                 if form not in forms and len(forms) < 3:
                     forms.append(form)
