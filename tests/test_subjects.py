@@ -157,6 +157,19 @@ def test_a_query_reaches_the_concept_above_its_own_only_in_listings_about_it(cli
     assert [item["id"] for item in data["items"]] == [potato.id, seeds.id]
 
 
+def test_a_word_of_a_named_concept_does_not_match_the_start_of_other_words(client, db_session, make):
+    # Turkmen geçi (goat) begins geçirilýär (is held); a word no concept names still matches
+    # the start of longer words.
+    goats = make.listing(language="tk", title="Geçileri ösdürip ýetişdirmek", summary="Daýhanlar üçin.", description="")
+    forum = make.listing(language="tk", title="Ýaşlar forumy Aşgabatda geçirilýär", summary="Maslahat.", description="")
+    for listing in (goats, forum):
+        listing_changed(db_session, listing)
+    ids = [item["id"] for item in client.get("/api/v1/listings", query_string={"q": "geçi", "lang": "tk"}).get_json()["items"]]
+    assert goats.id in ids and forum.id not in ids
+    ids = [item["id"] for item in client.get("/api/v1/listings", query_string={"q": "foru", "lang": "tk"}).get_json()["items"]]
+    assert forum.id in ids
+
+
 def test_a_word_found_nowhere_no_longer_empties_the_results(client, db_session, drip_listings):
     data = client.get("/api/v1/listings", query_string={"q": "drip irrigation qwertyuiop", "lang": "en"}).get_json()
     assert data["total"] >= 2

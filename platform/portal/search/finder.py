@@ -10,7 +10,7 @@ shows how many listings "Uzbekistan" would add).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -51,8 +51,9 @@ def find_listings(session: Session, params: SearchParams, *, now: datetime | Non
     now = now or utcnow()
     terms = parse_query(params.q) if params.q else []
     index = index or current_index(session)
-    matches = text_matches(session, terms, index.text_postings) if terms else None
     term_subjects = _term_subjects(index, params.q, terms) if terms else []
+    terms = [_exact_when_named(term, subjects) for term, subjects in zip(terms, term_subjects, strict=True)]
+    matches = text_matches(session, terms, index.text_postings) if terms else None
     found = index.search(params, now=now.timestamp(), terms=matches, within=_within(index, center, published_after),
                          term_subjects=term_subjects)
     return SearchOutcome(params=params, terms=[term.label for term in terms], total=found.total, facets=found.facets,
@@ -73,6 +74,15 @@ def _term_subjects(index: FacetIndex, query: str, terms: list[QueryTerm]) -> lis
             if position + 1 in positions:  # a Chinese bigram inside the concept's label
                 labels.setdefault(words[position] + words[position + 1], set()).add(key)
     return [frozenset(labels.get(term.label, ())) for term in terms]
+
+
+def _exact_when_named(term: QueryTerm, subjects: frozenset[str]) -> QueryTerm:
+    """A word of a concept's name no longer matches as the start of longer words: the concept
+    finds its inflected forms in every language, and the start of a word also begins others
+    (Turkmen geçi, "goat", begins geçirilýär, "is held"; Tajik шир, "milk", the town Ширкент)."""
+    if not subjects or not any(alternative.prefix for alternative in term.alternatives):
+        return term
+    return replace(term, alternatives=tuple(replace(alternative, prefix=False) for alternative in term.alternatives))
 
 
 def _within(index: FacetIndex, center: str | None, published_after: datetime | None) -> int | None:
