@@ -15,8 +15,9 @@ from benchmarks import matching_eval, search_eval
 # Measured when the floors were first set (issue 9's note): the holdout's search passed 23 of 34
 # cases (0.68) and its matching reached nDCG@10 0.925; dev 0.972. Raised after the thesaurus grew
 # to 2,356 concepts and 13,400 more labels (tuned on dev and dev2 only): holdout search 31 of 34
-# (0.91), matching 0.958.
-HOLDOUT_SEARCH_FLOOR = 0.88
+# (0.91), matching 0.958. Raised to issue 9's goal when the holdout reached it (33 of 34, 0.97,
+# after tuning on dev to dev6): below 95% is a regression of what the issue asks.
+HOLDOUT_SEARCH_FLOOR = 0.95
 HOLDOUT_NDCG_FLOOR = 0.90
 DEV_NDCG_FLOOR = 0.93
 
