@@ -80,7 +80,7 @@ class _Label:
     keys: Unit
     checks: tuple[_Check | None, ...]  # per word; None: the key says it all (Chinese, numbers)
     concept: str
-    plains: tuple[str, ...]  # per word, its plain skeleton ("" for a Chinese character)
+    plains: tuple[str, ...]  # per word (or Chinese character), its plain skeleton
     group: str  # the languages whose texts read it (``_label_group``)
 
     def fits(self, skeletons: list[str], start: int) -> bool:
