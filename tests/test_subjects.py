@@ -170,6 +170,16 @@ def test_a_word_of_a_named_concept_does_not_match_the_start_of_other_words(clien
     assert forum.id in ids
 
 
+def test_a_word_naming_a_concept_does_not_match_other_words_of_its_short_stem(client, db_session, make):
+    # Russian сели (mudflows) and сёла (villages) share the stem сел.
+    mudflows = make.listing(language="ru", title="Раннее оповещение о селевых потоках", summary="Датчики в предгорьях.", description="")
+    villages = make.listing(language="ru", title="Гостевые дома в сёлах Кызылкума", summary="Туризм.", description="")
+    for listing in (mudflows, villages):
+        listing_changed(db_session, listing)
+    ids = [item["id"] for item in client.get("/api/v1/listings", query_string={"q": "сели", "lang": "ru"}).get_json()["items"]]
+    assert mudflows.id in ids and villages.id not in ids
+
+
 def test_a_word_found_nowhere_no_longer_empties_the_results(client, db_session, drip_listings):
     data = client.get("/api/v1/listings", query_string={"q": "drip irrigation qwertyuiop", "lang": "en"}).get_json()
     assert data["total"] >= 2

@@ -138,3 +138,11 @@ def test_a_concept_only_a_description_names_is_not_prominent():
                                      "PV"])
     assert set(annotation.counts) == {"saxaul", "drip-irrigation", "photovoltaics"}
     assert annotation.prominent == {"saxaul", "photovoltaics"}
+
+
+def test_a_short_stem_goes_to_the_label_the_word_is_written_like():
+    # Snowball gives Russian сели (mudflows) and села (villages) one stem, сел.
+    annotator = Annotator(Thesaurus([Concept("mudflow", "u:mf", pref={"en": "mudflow", "ru": "сель"}, alt={"ru": ("сели", "селях")}),
+                                     Concept("villages", "u:v", pref={"en": "villages", "ru": "сёла"}, alt={"ru": ("село",)})]))
+    assert set(annotator.annotate([("ru", "Сели угрожают кишлакам")]).counts) == {"mudflow"}
+    assert set(annotator.annotate([("ru", "Гостевые дома в трёх сёлах")]).counts) == {"villages"}

@@ -23,6 +23,8 @@ from portal.listings.models import Listing
 from portal.taxonomy.models import Center
 from portal.search.search_params import SearchParams
 from portal.search.index import text_matches
+from portal.language.analyzer import STEM_MARKER
+from portal.thesaurus.annotator import SHORT_STEM
 from portal.search.query import MAX_QUERY_CHARACTERS, QueryTerm, parse_query
 
 
@@ -77,12 +79,16 @@ def _term_subjects(index: FacetIndex, query: str, terms: list[QueryTerm]) -> lis
 
 
 def _exact_when_named(term: QueryTerm, subjects: frozenset[str]) -> QueryTerm:
-    """A word of a concept's name no longer matches as the start of longer words: the concept
-    finds its inflected forms in every language, and the start of a word also begins others
-    (Turkmen geçi, "goat", begins geçirilýär, "is held"; Tajik шир, "milk", the town Ширкент)."""
-    if not subjects or not any(alternative.prefix for alternative in term.alternatives):
+    """A word of a concept's name no longer matches as the start of longer words, nor by a stem
+    of three letters or fewer: the concept finds its inflected forms in every language, and such
+    a start or stem begins other words too (Turkmen geçi, "goat", begins geçirilýär, "is held";
+    Tajik шир, "milk", the town Ширкент; Russian сели, "mudflows", has the stem of села,
+    "villages")."""
+    if not subjects:
         return term
-    return replace(term, alternatives=tuple(replace(alternative, prefix=False) for alternative in term.alternatives))
+    kept = [replace(alternative, prefix=False) for alternative in term.alternatives
+            if len(alternative.token.lstrip(STEM_MARKER)) > SHORT_STEM or not alternative.token.startswith(STEM_MARKER)]
+    return replace(term, alternatives=tuple(kept)) if kept else term
 
 
 def _within(index: FacetIndex, center: str | None, published_after: datetime | None) -> int | None:

@@ -26,6 +26,7 @@ letter left (which may alternate: ``kitap``/``kitaby``, ``мұздықтың``/`
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -61,6 +62,8 @@ Unit = tuple[str, ...]  # the keys of one word or character of a text
 MAX_LONGER = {"t": 7, "e": 4, "r": 4}  # Turkic: plural + possessive + case (-ларының) is 7
 MAX_SHORTER = 3
 MIN_SHORTENED = 3
+#: A stem this short is shared by unrelated words (Russian сел: сели, села).
+SHORT_STEM = 3
 
 
 @dataclass(frozen=True)
@@ -88,15 +91,16 @@ class _Label:
                    for offset, check in enumerate(self.checks))
 
     def closeness(self, skeletons: list[str], start: int) -> int:
-        """How literally the text's words write this label's Turkic and Tajik words: per word 2
-        when the same, 1 when the label's word and endings, 0 when only their stems meet (the
-        suffix rules also cut loanwords: галлий, gallium, and ғалла, grain, share ``gall``).
-        Other words count 2: Snowball knows their languages' endings."""
+        """How literally the text's words write this label's Turkic and Tajik words, and words
+        of short stems: per word, how many letters they begin alike (one more when the same).
+        The suffix rules also cut loanwords (галлий, gallium, and ғалла, grain, share ``gall``)
+        and Snowball gives Russian сели, mudflows, and села, villages, one stem (``сел``). Other
+        words count alike: Snowball knows their languages' endings."""
         total = 0
         for offset, (key, plain) in enumerate(zip(self.keys, self.plains, strict=True)):
             written = skeletons[start + offset]
-            total += (2 if written == plain or key[0] not in "tu"
-                      else 1 if written.startswith(plain) else 0)
+            if key[0] in "tu" or len(key) - 2 <= SHORT_STEM:
+                total += len(os.path.commonprefix([written, plain])) + (written == plain)
         return total
 
 
