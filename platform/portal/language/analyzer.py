@@ -35,6 +35,9 @@ TURKIC_STEM_MARKER = "~~"
 TURKIC_STEM_LANGUAGES = frozenset({"kk", "ky", "tg", "tk", "uz", None})
 #: Shorter words are matched by their prefix well enough; a stem of them says little.
 MIN_TURKIC_STEM_WORD = 4
+#: A stem this short is shared by unrelated words (Russian сел: сели, "mudflows", and села,
+#: "villages"): the thesaurus' annotator and a query's concept words do not trust it alone.
+SHORT_STEM = 3
 UZBEK_APOSTROPHE = "\u02bb"  # ʻ, a modifier letter: a word character to every tokenizer
 # ʻ ʼ ' ‘ ’ ` ´ – all typed for the Uzbek apostrophe (oʻzbek, o'zbek, o‘zbek, o’zbek).
 APOSTROPHES = "\u02bb\u02bc\u0027\u2018\u2019\u0060\u00b4"

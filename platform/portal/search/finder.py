@@ -10,7 +10,7 @@ shows how many listings "Uzbekistan" would add).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -23,8 +23,6 @@ from portal.listings.models import Listing
 from portal.taxonomy.models import Center
 from portal.search.search_params import SearchParams
 from portal.search.index import text_matches
-from portal.language.analyzer import STEM_MARKER
-from portal.thesaurus.annotator import SHORT_STEM
 from portal.search.query import MAX_QUERY_CHARACTERS, QueryTerm, parse_query
 
 
@@ -54,7 +52,8 @@ def find_listings(session: Session, params: SearchParams, *, now: datetime | Non
     terms = parse_query(params.q) if params.q else []
     index = index or current_index(session)
     term_subjects = _term_subjects(index, params.q, terms) if terms else []
-    terms = [_exact_when_named(term, subjects) for term, subjects in zip(terms, term_subjects, strict=True)]
+    # (a word naming a concept: the concept finds its other forms, see ``QueryTerm.whole_words``)
+    terms = [term.whole_words() if subjects else term for term, subjects in zip(terms, term_subjects, strict=True)]
     matches = text_matches(session, terms, index.text_postings) if terms else None
     found = index.search(params, now=now.timestamp(), terms=matches, within=_within(index, center, published_after),
                          term_subjects=term_subjects)
@@ -76,19 +75,6 @@ def _term_subjects(index: FacetIndex, query: str, terms: list[QueryTerm]) -> lis
             if position + 1 in positions:  # a Chinese bigram inside the concept's label
                 labels.setdefault(words[position] + words[position + 1], set()).add(key)
     return [frozenset(labels.get(term.label, ())) for term in terms]
-
-
-def _exact_when_named(term: QueryTerm, subjects: frozenset[str]) -> QueryTerm:
-    """A word of a concept's name no longer matches as the start of longer words, nor by a stem
-    of three letters or fewer: the concept finds its inflected forms in every language, and such
-    a start or stem begins other words too (Turkmen geçi, "goat", begins geçirilýär, "is held";
-    Tajik шир, "milk", the town Ширкент; Russian сели, "mudflows", has the stem of села,
-    "villages")."""
-    if not subjects:
-        return term
-    kept = [replace(alternative, prefix=False) for alternative in term.alternatives
-            if len(alternative.token.lstrip(STEM_MARKER)) > SHORT_STEM or not alternative.token.startswith(STEM_MARKER)]
-    return replace(term, alternatives=tuple(kept)) if kept else term
 
 
 def _within(index: FacetIndex, center: str | None, published_after: datetime | None) -> int | None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from portal.language.analyzer import (
+    SHORT_STEM,
     STEM_MARKER,
     Segment,
     cjk_bigrams,
@@ -55,6 +56,17 @@ class QueryTerm:
 
     label: str
     alternatives: tuple[Alternative, ...]
+
+    def whole_words(self) -> QueryTerm:
+        """The term of a word that names a thesaurus concept: no longer the start of longer
+        words, nor a stem of ``SHORT_STEM`` letters or fewer. The concept finds its inflected
+        forms in every language, and such a start or stem begins other words too (Turkmen geçi,
+        "goat", begins geçirilýär, "is held"; Tajik шир, "milk", the town Ширкент; Russian сели,
+        "mudflows", has the stem of села, "villages")."""
+        kept = tuple(replace(alternative, prefix=False) for alternative in self.alternatives
+                     if not alternative.token.startswith(STEM_MARKER)
+                     or len(alternative.token.lstrip(STEM_MARKER)) > SHORT_STEM)
+        return replace(self, alternatives=kept) if kept else self
 
 
 def parse_query(text: str) -> list[QueryTerm]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from portal.language.analyzer import fold, russian_noun_stem, script_of, segments, snowball_stem
+from portal.language.analyzer import SHORT_STEM, fold, russian_noun_stem, script_of, segments, snowball_stem
 from portal.language.scripts import skeleton
 from portal.language.turkic import turkic_partial_stems, turkic_stem
 from portal.thesaurus.concepts import Thesaurus
@@ -62,8 +62,6 @@ Unit = tuple[str, ...]  # the keys of one word or character of a text
 MAX_LONGER = {"t": 7, "e": 4, "r": 4}  # Turkic: plural + possessive + case (-ларының) is 7
 MAX_SHORTER = 3
 MIN_SHORTENED = 3
-#: A stem this short is shared by unrelated words (Russian сел: сели, села).
-SHORT_STEM = 3
 
 
 @dataclass(frozen=True)
@@ -196,24 +194,26 @@ class Annotator:
         foreign = _FOREIGN_GROUP.get(language or "")
         position, total = 0, len(units)
         while position < total:
-            best: list[str] = []
-            best_length = best_closeness = 0
+            longest: list[_Label] = []
             for label in self._candidates(units, position):
                 length = len(label.keys)
-                if length < best_length or position + length > total or label.group == foreign:
+                if (longest and length < len(longest[0].keys)) or position + length > total or label.group == foreign:
                     continue
                 if (all(label.keys[offset] in units[position + offset] for offset in range(2, length))
                         and label.fits(skeletons, position)):
-                    closeness = label.closeness(skeletons, position)
-                    if length > best_length or closeness > best_closeness:
-                        best, best_length, best_closeness = [], length, closeness
-                    elif closeness < best_closeness:
-                        continue
-                    if label.concept not in best:
-                        best.append(label.concept)
-            if not best_length:
+                    if longest and length > len(longest[0].keys):
+                        longest = []
+                    longest.append(label)
+            if not longest:
                 position += 1
                 continue
+            best = list(dict.fromkeys(label.concept for label in longest))
+            if len(best) > 1:  # only where concepts compete is their spelling compared
+                closeness = [label.closeness(skeletons, position) for label in longest]
+                closest = max(closeness)
+                best = list(dict.fromkeys(label.concept for label, close in zip(longest, closeness, strict=True)
+                                          if close == closest))
+            best_length = len(longest[0].keys)
             form = _form(words[position:position + best_length])
             for concept in best:
                 yield concept, (position, position + best_length), form
