@@ -42,6 +42,12 @@ def prominent_keys(db_session, ids) -> dict[int, set[str]]:
     return found
 
 
+def found_ids(client, query: str, language: str) -> list[int]:
+    """The ids an API search finds, best first."""
+    data = client.get("/api/v1/listings", query_string={"q": query, "lang": language}).get_json()
+    return [item["id"] for item in data["items"]]
+
+
 @pytest.fixture()
 def drip_listings(db_session, make):
     """A Kazakh-only request and a Chinese-only offer about drip irrigation, in their own words."""
@@ -152,9 +158,7 @@ def test_a_query_reaches_the_concept_above_its_own_only_in_listings_about_it(cli
         listing_changed(db_session, listing)
     assert prominent_keys(db_session, [seeds.id, rangeland.id]).get(rangeland.id, set()).isdisjoint({"seeds"})
     assert "seeds" in subject_keys(db_session, rangeland)  # it is about seeds, in passing
-    data = client.get("/api/v1/listings", query_string={"q": label(db_session, "seed-potato", "en"),
-                                                        "lang": "en"}).get_json()
-    assert [item["id"] for item in data["items"]] == [potato.id, seeds.id]
+    assert found_ids(client, label(db_session, "seed-potato", "en"), "en") == [potato.id, seeds.id]
 
 
 def test_a_word_of_a_named_concept_does_not_match_the_start_of_other_words(client, db_session, make):
@@ -164,10 +168,9 @@ def test_a_word_of_a_named_concept_does_not_match_the_start_of_other_words(clien
     forum = make.listing(language="tk", title="Ýaşlar forumy Aşgabatda geçirilýär", summary="Maslahat.", description="")
     for listing in (goats, forum):
         listing_changed(db_session, listing)
-    ids = [item["id"] for item in client.get("/api/v1/listings", query_string={"q": "geçi", "lang": "tk"}).get_json()["items"]]
+    ids = found_ids(client, "geçi", "tk")
     assert goats.id in ids and forum.id not in ids
-    ids = [item["id"] for item in client.get("/api/v1/listings", query_string={"q": "foru", "lang": "tk"}).get_json()["items"]]
-    assert forum.id in ids
+    assert forum.id in found_ids(client, "foru", "tk")
 
 
 def test_a_word_naming_a_concept_does_not_match_other_words_of_its_short_stem(client, db_session, make):
@@ -176,7 +179,7 @@ def test_a_word_naming_a_concept_does_not_match_other_words_of_its_short_stem(cl
     villages = make.listing(language="ru", title="Гостевые дома в сёлах Кызылкума", summary="Туризм.", description="")
     for listing in (mudflows, villages):
         listing_changed(db_session, listing)
-    ids = [item["id"] for item in client.get("/api/v1/listings", query_string={"q": "сели", "lang": "ru"}).get_json()["items"]]
+    ids = found_ids(client, "сели", "ru")
     assert mudflows.id in ids and villages.id not in ids
 
 
